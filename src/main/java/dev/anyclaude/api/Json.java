@@ -1,0 +1,57 @@
+package dev.anyclaude.api;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+
+/** The one JSON mapper of the process. Trees keep field order, so re-serialisation is deterministic. */
+public final class Json {
+    public static final JsonMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /** Parses a JSON document; throws {@link JacksonException} on malformed input. */
+    public static JsonNode parse(byte[] bytes) {
+        return MAPPER.readTree(bytes);
+    }
+
+    public static JsonNode parse(String text) {
+        return MAPPER.readTree(text);
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        return MAPPER.writeValueAsBytes(node);
+    }
+
+    public static String string(JsonNode node) {
+        return MAPPER.writeValueAsString(node);
+    }
+
+    public static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The text of a string node, or null when the node is missing, null or not a string. */
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value != null && value.isString() ? value.stringValue() : null;
+    }
+}

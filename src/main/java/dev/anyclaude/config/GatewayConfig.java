@@ -1,0 +1,117 @@
+package dev.anyclaude.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Settings of one gateway: where it listens, which upstream it talks to and how.
+ *
+ * @param baseUrl         the upstream base URL, normalised: an OpenAI one ends in {@code /v1} (or the
+ *                        server's own version path), an Anthropic one has no {@code /v1}
+ * @param apiKeyEnv       the environment variable that holds the upstream key, or null for none
+ * @param model           the upstream model for every request, or null to forward the client's
+ * @param flavor          the OpenAI-compatible server kind ({@code auto}, {@code openai}, {@code openrouter},
+ *                        {@code vllm}, {@code llamacpp}, {@code ollama}, {@code lmstudio}, {@code mlx},
+ *                        {@code generic}); decides reasoning controls and extra fields
+ * @param relay           Anthropic protocol only: relay bytes verbatim (true), decode events (false),
+ *                        or decide by host (null: relay to anthropic.com, decode elsewhere)
+ * @param maxOutputTokens cap applied to a request's {@code max_tokens}, or null for none
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        String baseUrl,
+        Protocol protocol,
+        String apiKeyEnv,
+        String model,
+        String flavor,
+        Boolean relay,
+        Integer maxOutputTokens,
+        Duration connectTimeout,
+        Duration headersTimeout) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Local models can take minutes to prefill a long prompt before the first header arrives. */
+    public static final Duration DEFAULT_HEADERS_TIMEOUT = Duration.ofMinutes(10);
+
+    public GatewayConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        baseUrl = normaliseBaseUrl(baseUrl, protocol);
+        flavor = flavor == null ? "auto" : flavor.toLowerCase(Locale.ROOT);
+        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+        headersTimeout = headersTimeout == null ? DEFAULT_HEADERS_TIMEOUT : headersTimeout;
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (maxOutputTokens != null && maxOutputTokens < 1) {
+            throw new IllegalArgumentException("maxOutputTokens must be positive, got " + maxOutputTokens);
+        }
+    }
+
+    /** A minimal configuration for an upstream, listening on an ephemeral loopback port. */
+    public static GatewayConfig of(String baseUrl, Protocol protocol) {
+        return new GatewayConfig("127.0.0.1", 0, baseUrl, protocol, null, null, null, null, null, null, null);
+    }
+
+    public GatewayConfig withModel(String newModel) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, newModel, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout);
+    }
+
+    public GatewayConfig withApiKeyEnv(String newApiKeyEnv) {
+        return new GatewayConfig(host, port, baseUrl, protocol, newApiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout);
+    }
+
+    public GatewayConfig withFlavor(String newFlavor) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, newFlavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout);
+    }
+
+    public GatewayConfig withRelay(Boolean newRelay) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, newRelay, maxOutputTokens,
+                connectTimeout, headersTimeout);
+    }
+
+    public GatewayConfig withMaxOutputTokens(Integer cap) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, cap,
+                connectTimeout, headersTimeout);
+    }
+
+    /** The host part of the base URL, lower-cased. */
+    public String upstreamHost() {
+        String h = URI.create(baseUrl).getHost();
+        return h == null ? "" : h.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * OpenAI SDKs take a base URL ending in {@code /v1}; Anthropic SDKs take one without. Each form is
+     * accepted for either protocol: a bare OpenAI URL gets {@code /v1}, an Anthropic URL loses it.
+     */
+    static String normaliseBaseUrl(String url, Protocol protocol) {
+        String trimmed = url.strip();
+        URI uri;
+        try {
+            uri = URI.create(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("base URL is not a valid URL: " + trimmed, e);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("base URL must be an http:// or https:// URL with a host: " + trimmed);
+        }
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        String path = URI.create(trimmed).getPath();
+        boolean versioned = path != null && path.matches(".*/v\\d+(beta)?$");
+        return switch (protocol) {
+            case OPENAI -> versioned || (path != null && path.endsWith("/openai")) ? trimmed : trimmed + "/v1";
+            case ANTHROPIC -> trimmed.endsWith("/v1") ? trimmed.substring(0, trimmed.length() - 3) : trimmed;
+        };
+    }
+}
