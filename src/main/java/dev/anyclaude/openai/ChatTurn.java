@@ -71,13 +71,24 @@ final class ChatTurn {
             fail(UpstreamErrors.map(choiceError, ApiError::overloaded));
             return;
         }
+        String reason = Json.text(choice, "finish_reason");
+        Optional<ApiError> failure = reason == null ? Optional.empty() : failureFor(reason);
+        if (failure.isPresent()) {
+            // Like an error chunk, a failed choice is dropped whole: its content is not worth an error mid-message.
+            fail(failure.get());
+            return;
+        }
         JsonNode content = choice.get(shape == Shape.CHUNK ? "delta" : "message");
         if (content != null && content.isObject()) {
             content(content);
         }
-        String reason = Json.text(choice, "finish_reason");
         if (reason != null) {
-            finishReason(reason, choice);
+            finishReason = reason;
+            // vLLM names the stop string that matched; an integer there is a stop token id.
+            JsonNode matched = choice.get("stop_reason");
+            if (matched != null && matched.isString() && !matched.stringValue().isEmpty()) {
+                stopSequence = matched.stringValue();
+            }
         }
     }
 
@@ -162,19 +173,13 @@ final class ChatTurn {
         produced = true;
     }
 
-    private void finishReason(String reason, JsonNode choice) {
-        switch (reason) {
-            case "error" -> fail(ApiError.overloaded("upstream error: the upstream ended the response with an error"));
-            case "abort" -> fail(ApiError.apiError("upstream error: the upstream aborted the response"));
-            default -> {
-                finishReason = reason;
-                // vLLM names the stop string that matched; an integer there is a stop token id.
-                JsonNode matched = choice.get("stop_reason");
-                if (matched != null && matched.isString() && !matched.stringValue().isEmpty()) {
-                    stopSequence = matched.stringValue();
-                }
-            }
-        }
+    /** finish_reason values that mean the turn failed rather than ended. */
+    private static Optional<ApiError> failureFor(String reason) {
+        return switch (reason) {
+            case "error" -> Optional.of(ApiError.overloaded("upstream error: the upstream ended the response with an error"));
+            case "abort" -> Optional.of(ApiError.apiError("upstream error: the upstream aborted the response"));
+            default -> Optional.empty();
+        };
     }
 
     private ModelEvent.Finish finishEvent(String reason) {

@@ -648,11 +648,14 @@ class ChatChunkDecoderTest {
         @Test
         void vllmAbortIsAFailure() {
             String transcript = """
-                    data: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"abort"}]}
+                    data: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}
+
+                    data: {"choices":[{"index":0,"delta":{"content":" there"},"finish_reason":"abort"}]}
 
                     data: [DONE]
 
                     """;
+            // The failing chunk is dropped whole, like an error chunk.
             assertThat(decodeStream(transcript)).containsExactly(text("Hi"),
                     new ModelEvent.Failure(ApiError.apiError("upstream error: the upstream aborted the response")));
         }
