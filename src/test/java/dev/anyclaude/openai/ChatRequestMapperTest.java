@@ -9,13 +9,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -959,6 +966,150 @@ class ChatRequestMapperTest {
             assertThat(map(req("\"thinking\":{\"type\":\"adaptive\"}," + HELLO), OpenAiFlavor.VLLM)
                     .get("include_reasoning").booleanValue()).isTrue();
             assertThat(map(req(HELLO), OpenAiFlavor.VLLM).has("include_reasoning")).isFalse();
+        }
+    }
+
+    /**
+     * Real Claude Code request bodies (headers stripped) from {@code src/test/resources/captures}. A
+     * missing or empty folder fails the tests: silently mapping nothing would prove nothing.
+     */
+    @Nested
+    class ClaudeCodeCaptures {
+        static List<Path> captures() throws Exception {
+            URL folder = ChatRequestMapperTest.class.getResource("/captures");
+            assertThat(folder).as("test resource folder captures/").isNotNull();
+            try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
+                List<Path> found = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+                assertThat(found).as("capture files").hasSizeGreaterThanOrEqualTo(5);
+                return found;
+            }
+        }
+
+        static MessagesRequest capture(String prefix) throws Exception {
+            Path file = captures().stream().filter(f -> f.getFileName().toString().startsWith(prefix))
+                    .findFirst().orElseThrow(() -> new AssertionError("no capture " + prefix));
+            return parseCapture(file);
+        }
+
+        static MessagesRequest parseCapture(Path file) throws Exception {
+            JsonNode capture = Json.parse(Files.readAllBytes(file));
+            return RequestParser.parseMessages(Json.bytes(capture.get("body")));
+        }
+
+        static ObjectNode mapCapture(MessagesRequest request, OpenAiFlavor flavor) {
+            return ChatRequestMapper.map(request, new ChatRequestMapper.Options(flavor, "upstream-model", 32000,
+                    "session-1"));
+        }
+
+        @Test
+        void capturesArePresent() throws Exception {
+            assertThat(captures()).isNotEmpty();
+        }
+
+        @ParameterizedTest
+        @MethodSource("captures")
+        void everyCaptureMapsCleanlyForEveryFlavor(Path file) throws Exception {
+            for (OpenAiFlavor flavor : OpenAiFlavor.values()) {
+                String what = file.getFileName() + " as " + flavor;
+                ObjectNode out = mapCapture(parseCapture(file), flavor);
+                String text = Json.string(out);
+
+                assertThat(text.contains("x-anthropic-billing-header")).as(what + ": billing header").isFalse();
+                assertThat(text.contains("\"cache_control\":")).as(what + ": cache_control").isFalse();
+                assertThat(text.contains("\"$schema\":")).as(what + ": $schema").isFalse();
+                assertThat(fieldNames(out)).as(what).doesNotContain("metadata", "context_management", "safeguards",
+                        "system", "thinking", "output_config");
+                assertThat(out.get("stream").booleanValue()).as(what).isTrue();
+                assertThat(!out.has("tools") || !out.get("tools").isEmpty()).as(what + ": no empty tools").isTrue();
+
+                JsonNode messages = out.get("messages");
+                assertSystemOnlyFirst(messages, what);
+                assertRolesAlternate(messages, what);
+                assertEveryToolCallIsAnswered(messages, what);
+
+                byte[] again = Json.bytes(mapCapture(parseCapture(file), flavor));
+                assertThat(again).as(what + ": byte-identical on a second mapping").isEqualTo(Json.bytes(out));
+            }
+        }
+
+        static void assertSystemOnlyFirst(JsonNode messages, String what) {
+            for (int i = 1; i < messages.size(); i++) {
+                assertThat(messages.get(i).get("role").stringValue()).as(what + " message " + i).isNotEqualTo("system");
+            }
+        }
+
+        static void assertRolesAlternate(JsonNode messages, String what) {
+            for (int i = 1; i < messages.size(); i++) {
+                String role = messages.get(i).get("role").stringValue();
+                if (!role.equals("tool")) {
+                    assertThat(role).as(what + " message " + i).isNotEqualTo(messages.get(i - 1).get("role").stringValue());
+                }
+            }
+        }
+
+        /** Every call has a tool message after it, and every tool message answers an earlier call. */
+        static void assertEveryToolCallIsAnswered(JsonNode messages, String what) {
+            Set<String> open = new HashSet<>();
+            Set<String> called = new HashSet<>();
+            for (JsonNode message : messages) {
+                if (message.has("tool_calls")) {
+                    for (JsonNode call : message.get("tool_calls")) {
+                        open.add(call.get("id").stringValue());
+                        called.add(call.get("id").stringValue());
+                    }
+                } else if ("tool".equals(message.get("role").stringValue())) {
+                    String id = message.get("tool_call_id").stringValue();
+                    assertThat(called).as(what + ": tool message for an earlier call").contains(id);
+                    open.remove(id);
+                }
+            }
+            assertThat(open).as(what + ": unanswered tool calls").isEmpty();
+        }
+
+        @Test
+        void firstRequestFoldsTheEnvironmentIntoThePrompt() throws Exception {
+            JsonNode messages = mapCapture(capture("01-"), OpenAiFlavor.VLLM).get("messages");
+            assertThat(messages).hasSize(2);
+            assertThat(messages.get(0).get("role").stringValue()).isEqualTo("system");
+            assertThat(messages.get(0).get("content").stringValue())
+                    .doesNotStartWith("x-anthropic").startsWith("You are a Claude agent");
+            JsonNode prompt = messages.get(1).get("content");
+            assertThat(prompt.get(prompt.size() - 1).get("text").stringValue())
+                    .startsWith("<system-reminder>\n").contains("# Environment").endsWith("\n</system-reminder>");
+        }
+
+        /** The second request of a session must start with the bytes of the first: prefix caches. */
+        @ParameterizedTest
+        @EnumSource(OpenAiFlavor.class)
+        void followUpRequestExtendsTheFirstRequestsMessages(OpenAiFlavor flavor) throws Exception {
+            String first = Json.string(mapCapture(capture("01-"), flavor).get("messages"));
+            String second = Json.string(mapCapture(capture("02-"), flavor).get("messages"));
+            assertThat(second).startsWith(first.substring(0, first.length() - 1));
+        }
+
+        @Test
+        void toolSearchCaptureLoadsExactlyTheReferencedDeferredTools() throws Exception {
+            ObjectNode out = mapCapture(capture("04-"), OpenAiFlavor.LLAMACPP);
+            List<String> names = Tools.toolNames(out);
+            assertThat(names).endsWith("CronList", "NotebookEdit").doesNotContain("DeferredToolPlaceholder");
+            assertThat(names.subList(0, names.size() - 2)).containsExactly("Agent", "Bash", "Edit", "ListAgents", "Read",
+                    "ReportFindings", "ScheduleWakeup", "Skill", "ToolSearch", "Workflow", "Write");
+            assertThat(Json.string(out.get("messages"))).contains("Tool CronList loaded");
+        }
+
+        @Test
+        void subagentCaptureAppendsTheTrailingSystemMessageAfterTheToolResult() throws Exception {
+            JsonNode messages = mapCapture(capture("09-"), OpenAiFlavor.GENERIC).get("messages");
+            JsonNode last = messages.get(messages.size() - 1);
+            assertThat(messages.get(messages.size() - 2).get("role").stringValue()).isEqualTo("tool");
+            assertThat(last.get("role").stringValue()).isEqualTo("user");
+            assertThat(last.get("content").stringValue()).startsWith("<system-reminder>\nAvailable agent types");
+        }
+
+        @Test
+        void webSearchCaptureSendsNoTools() throws Exception {
+            ObjectNode out = mapCapture(capture("11-"), OpenAiFlavor.OPENROUTER);
+            assertThat(fieldNames(out)).doesNotContain("tools", "tool_choice", "parallel_tool_calls");
         }
     }
 }
