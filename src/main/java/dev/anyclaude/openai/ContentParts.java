@@ -1,5 +1,6 @@
 package dev.anyclaude.openai;
 
+import dev.anyclaude.api.ApiException;
 import dev.anyclaude.api.ContentBlock;
 import dev.anyclaude.api.Json;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +35,9 @@ final class ContentParts {
         String url = switch (sourceType) {
             case "base64" -> "data:" + (mediaType == null ? "image/png" : mediaType) + ";base64," + data;
             case "url" -> data;
-            default -> throw Rejections.fileSource(blockPath);
+            case "file" -> throw Rejections.fileSource(blockPath);
+            default -> throw ApiException.invalidRequest(blockPath + ".source.type: image source type '" + sourceType
+                    + "' cannot be sent to an OpenAI-compatible backend");
         };
         ObjectNode part = Json.object();
         part.put("type", "image_url");
@@ -74,10 +77,7 @@ final class ContentParts {
                 if ("text".equals(type)) {
                     texts.add(Json.text(item, "text") == null ? "" : Json.text(item, "text"));
                 } else if ("image".equals(type) && item.get("source") != null) {
-                    JsonNode image = item.get("source");
-                    String sourceType = String.valueOf(Json.text(image, "type"));
-                    String data = "url".equals(sourceType) ? Json.text(image, "url") : Json.text(image, "data");
-                    images.add(image(sourceType, Json.text(image, "media_type"), data, itemPath));
+                    images.add(contentImage(item.get("source"), itemPath));
                 } else {
                     throw Rejections.unknownBlock(itemPath, String.valueOf(type));
                 }
@@ -90,6 +90,16 @@ final class ContentParts {
         }
         parts.addAll(images);
         return parts;
+    }
+
+    /** An image inside a content document: raw JSON, since the parser keeps such documents unparsed. */
+    private static ObjectNode contentImage(JsonNode source, String itemPath) {
+        String sourceType = String.valueOf(Json.text(source, "type"));
+        String data = Json.text(source, "url".equals(sourceType) ? "url" : "data");
+        if (data == null && (sourceType.equals("base64") || sourceType.equals("url"))) {
+            throw ApiException.invalidRequest(itemPath + ".source: Field required (data or url)");
+        }
+        return image(sourceType, Json.text(source, "media_type"), data, itemPath);
     }
 
     private static ObjectNode pdf(ContentBlock.Document document, String blockPath, OpenAiFlavor flavor) {

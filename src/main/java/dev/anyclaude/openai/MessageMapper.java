@@ -198,7 +198,7 @@ final class MessageMapper {
         }
     }
 
-    record Located(ContentBlock block, String path) {
+    private record Located(ContentBlock block, String path) {
     }
 
     /**
@@ -209,7 +209,7 @@ final class MessageMapper {
      * Staying adjacent keeps the history in order and keeps it append-only from one request to the next,
      * which backend prefix caches depend on.
      */
-    static final class Turn {
+    private static final class Turn {
         final Message.Role role;
         final List<String> leadingReminders = new ArrayList<>();
         final List<Located> blocks = new ArrayList<>();

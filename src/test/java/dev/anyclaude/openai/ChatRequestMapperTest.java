@@ -447,6 +447,15 @@ class ChatRequestMapperTest {
                      {"type":"image_url","image_url":{"url":"data:image/gif;base64,R0lG"}}]"""));
         }
 
+        @Test
+        void contentDocumentImageByFileIdIsRejectedNamingTheField() {
+            ApiException e = rejection(req("""
+                    "messages":[{"role":"user","content":[{"type":"document","source":{"type":"content","content":[
+                      {"type":"text","text":"a"},{"type":"image","source":{"type":"file","file_id":"f"}}]}}]}]"""),
+                    OpenAiFlavor.GENERIC);
+            assertThat(e.getMessage()).startsWith("messages.0.content.0.source.content.1.source: file ids");
+        }
+
         @ParameterizedTest
         @EnumSource(value = OpenAiFlavor.class, names = {"OPENAI", "OPENROUTER"})
         void pdfDocumentBecomesAFilePartForHostedBackends(OpenAiFlavor flavor) {
