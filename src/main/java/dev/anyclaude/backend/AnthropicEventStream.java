@@ -70,7 +70,8 @@ final class AnthropicEventStream implements UpstreamReply.Events {
         while (!decoder.ended() && (n = body.read(buffer)) >= 0) {
             parser.feed(buffer, 0, n);
         }
-        parser.end();
+        // No parser.end(): an event without its closing blank line at EOF was cut off, and the SSE spec
+        // discards it; the decoder then reports the truncation (or finishes if the stop reason was in).
         decoder.end();
     }
 
