@@ -170,7 +170,8 @@ class TokenEstimatorTest {
         text.putObject("source").put("type", "text").put("media_type", "text/plain").put("data", PARAGRAPH);
         long withText = estimate(body);
         String pdf = "%PDF-1.4\n1 0 obj << /Type /Pages /Count 3 >> endobj\n"
-                + "2 0 obj << /Type /Page >> endobj\n3 0 obj << /Type/Page >> endobj\n4 0 obj << /Type /Page >> endobj\n";
+                + "2 0 obj << /Type /Page >> endobj\n3 0 obj << /Type/Page >> endobj\n"
+                + "4 0 obj << /Type /Page >> endobj\n";
         ObjectNode pdfBlock = ((ArrayNode) messages(body).get(1).get("content")).addObject().put("type", "document");
         pdfBlock.putObject("source").put("type", "base64").put("media_type", "application/pdf")
                 .put("data", Base64.getEncoder().encodeToString(pdf.getBytes(StandardCharsets.US_ASCII)));
