@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  * threads, a connect timeout, a time limit for the response headers, and failures turned into
  * Anthropic errors so callers never see a raw {@link IOException}.
  */
-public final class UpstreamHttp {
+public final class UpstreamHttp implements AutoCloseable {
     /** Error bodies beyond this are cut: they are only read to build a message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -36,6 +36,12 @@ public final class UpstreamHttp {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         this.headersTimeout = headersTimeout;
+    }
+
+    /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
+    @Override
+    public void close() {
+        client.shutdownNow();
     }
 
     /** Starts a request builder for {@code url} with the headers-timeout applied. */

@@ -1,2 +1,46 @@
 package dev.anyclaude.cli;
-public final class Main { public static void main(String[] a) {} }
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code anyclaude} command. */
+@Command(name = "anyclaude",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Run Claude Code (and any Anthropic Messages API client) on any model.",
+        subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        int exit = commandLine().execute(args);
+        if (exit != 0 || !ServeCommand.running()) {
+            System.exit(exit);
+        }
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The version from the jar manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"anyclaude " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

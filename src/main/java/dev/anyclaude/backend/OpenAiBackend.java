@@ -1,0 +1,255 @@
+package dev.anyclaude.backend;
+
+import dev.anyclaude.api.ApiError;
+import dev.anyclaude.api.ApiException;
+import dev.anyclaude.api.Json;
+import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.openai.ChatChunkDecoder;
+import dev.anyclaude.openai.ChatCompletionDecoder;
+import dev.anyclaude.openai.ChatRequestMapper;
+import dev.anyclaude.openai.OpenAiFlavor;
+import dev.anyclaude.stream.ModelEvent;
+import dev.anyclaude.stream.ModelEventSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An OpenAI-compatible upstream (OpenRouter, OpenAI, vLLM, llama.cpp, Ollama, LM Studio, MLX servers):
+ * the request is mapped to Chat Completions, always streamed, and the chunks are decoded into model
+ * events. A server that answers with a whole JSON completion instead is decoded too.
+ */
+public final class OpenAiBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private final GatewayConfig config;
+    private final UpstreamHttp http;
+    private final OpenAiFlavor flavor;
+    private final String apiKey;
+    private final String name;
+    private final TokenCounter counter;
+
+    public OpenAiBackend(GatewayConfig config, UpstreamHttp http, Map<String, String> env) {
+        this.config = config;
+        this.http = http;
+        this.flavor = OpenAiFlavor.resolve(config.flavor(), config.baseUrl());
+        this.apiKey = config.apiKeyEnv() == null ? null : env.get(config.apiKeyEnv());
+        this.name = "openai-compatible (" + flavor.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        this.counter = new TokenCounter(http, serverRoot(config.baseUrl()), name, this::authorize);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public UpstreamReply send(BackendCall call) {
+        MessagesRequest request = call.request();
+        ObjectNode body = ChatRequestMapper.map(request, new ChatRequestMapper.Options(flavor, call.upstreamModel(),
+                config.maxOutputTokens(), call.headers().sessionId()));
+        Integer sentMaxTokens = body.has("max_tokens") ? Integer.valueOf(body.get("max_tokens").asInt())
+                : body.has("max_completion_tokens") ? Integer.valueOf(body.get("max_completion_tokens").asInt()) : null;
+        HttpRequest.Builder builder = http.request(config.baseUrl() + "/chat/completions")
+                .header("content-type", "application/json")
+                .header("accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+        authorize(builder);
+        HttpResponse<InputStream> response = http.send(builder.build(), name);
+        if (response.statusCode() >= 400) {
+            byte[] error = UpstreamHttp.readErrorBody(response.body());
+            throw new ApiException(UpstreamErrors.map(response.statusCode(), response.headers(), error, name,
+                    sentMaxTokens, request.model()));
+        }
+        String contentType = response.headers().firstValue("content-type").orElse("");
+        if (contentType.contains("json") && !contentType.contains("event-stream")) {
+            return new WholeCompletion(response.body());
+        }
+        return new ChunkStream(response.body());
+    }
+
+    @Override
+    public OptionalLong countTokens(BackendCall call) {
+        if (flavor == OpenAiFlavor.OPENAI || flavor == OpenAiFlavor.OPENROUTER || flavor == OpenAiFlavor.OLLAMA
+                || flavor == OpenAiFlavor.LMSTUDIO || flavor == OpenAiFlavor.MLX) {
+            return OptionalLong.empty();
+        }
+        ObjectNode chat = ChatRequestMapper.map(call.request(), new ChatRequestMapper.Options(flavor,
+                call.upstreamModel(), null, null));
+        return counter.count(chat);
+    }
+
+    @Override
+    public List<ObjectNode> models() {
+        HttpRequest.Builder builder = http.request(config.baseUrl() + "/models").GET();
+        authorize(builder);
+        HttpResponse<byte[]> response = http.sendSmall(builder.build(), name);
+        if (response.statusCode() >= 400) {
+            throw new ApiException(UpstreamErrors.map(response.statusCode(), response.headers(), response.body(),
+                    name, null, null));
+        }
+        JsonNode json;
+        try {
+            json = Json.parse(response.body());
+        } catch (JacksonException e) {
+            throw new ApiException(ApiError.apiError(name + " upstream sent a model list that is not JSON"));
+        }
+        List<ObjectNode> models = new ArrayList<>();
+        JsonNode data = json.path("data");
+        if (data.isArray()) {
+            for (JsonNode entry : data) {
+                String id = Json.text(entry, "id");
+                if (id == null) {
+                    continue;
+                }
+                ObjectNode model = Json.object();
+                model.put("type", "model");
+                model.put("id", id);
+                model.put("display_name", id);
+                long created = entry.path("created").asLong(0);
+                model.put("created_at", Instant.ofEpochSecond(created).toString());
+                models.add(model);
+            }
+        }
+        return models;
+    }
+
+    private void authorize(HttpRequest.Builder builder) {
+        if (apiKey != null && !apiKey.isEmpty()) {
+            builder.header("authorization", "Bearer " + apiKey);
+        }
+    }
+
+    /** The server root for non-OpenAI endpoints such as {@code /tokenize}: the base URL without {@code /v1}. */
+    static String serverRoot(String baseUrl) {
+        return baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
+    }
+
+    static String newToolId() {
+        StringBuilder id = new StringBuilder("toolu_");
+        for (int i = 0; i < 24; i++) {
+            id.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
+        }
+        return id.toString();
+    }
+
+    /** An SSE response read on the caller's thread. */
+    private final class ChunkStream implements UpstreamReply.Events {
+        private final InputStream body;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        ChunkStream(InputStream body) {
+            this.body = body;
+        }
+
+        @Override
+        public void pump(ModelEventSink sink) {
+            Ending ending = new Ending(sink);
+            ChatChunkDecoder decoder = new ChatChunkDecoder(ending, OpenAiBackend::newToolId);
+            SseParser parser = new SseParser(decoder);
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while (!ending.ended && (n = body.read(buffer)) >= 0) {
+                    parser.feed(buffer, 0, n);
+                }
+                parser.end();
+                decoder.end();
+            } catch (IOException e) {
+                if (!ending.ended) {
+                    LOG.warn("{}: upstream connection lost mid-stream: {}", name, e.toString());
+                    ending.accept(new ModelEvent.Failure(ApiError.overloaded(name
+                            + " upstream connection was lost mid-response: " + e.getMessage())));
+                }
+            } finally {
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+        }
+    }
+
+    /** A JSON completion from a server that ignored {@code stream:true}. */
+    private final class WholeCompletion implements UpstreamReply.Events {
+        private final InputStream body;
+
+        WholeCompletion(InputStream body) {
+            this.body = body;
+        }
+
+        @Override
+        public void pump(ModelEventSink sink) {
+            Ending ending = new Ending(sink);
+            try (body) {
+                JsonNode json = Json.parse(body.readNBytes(64 * 1024 * 1024));
+                ChatCompletionDecoder.decode(json, ending, OpenAiBackend::newToolId);
+            } catch (JacksonException e) {
+                ending.accept(new ModelEvent.Failure(ApiError.apiError(name
+                        + " upstream sent a response body that is not valid JSON")));
+            } catch (IOException e) {
+                ending.accept(new ModelEvent.Failure(ApiError.overloaded(name
+                        + " upstream connection was lost: " + e.getMessage())));
+            }
+            if (!ending.ended) {
+                ending.accept(new ModelEvent.Failure(ApiError.apiError(name
+                        + " upstream response had no result")));
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+
+    /** Remembers whether the flow has ended, so reading can stop and nothing is sent twice. */
+    private static final class Ending implements ModelEventSink {
+        private final ModelEventSink next;
+        private boolean ended;
+
+        Ending(ModelEventSink next) {
+            this.next = next;
+        }
+
+        @Override
+        public void accept(ModelEvent event) {
+            if (ended) {
+                return;
+            }
+            if (event instanceof ModelEvent.Finish || event instanceof ModelEvent.Failure) {
+                ended = true;
+            }
+            next.accept(event);
+        }
+    }
+}

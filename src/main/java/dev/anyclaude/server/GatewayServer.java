@@ -1,0 +1,179 @@
+package dev.anyclaude.server;
+
+import dev.anyclaude.api.ApiError;
+import dev.anyclaude.api.ApiException;
+import dev.anyclaude.api.Json;
+import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.RequestParser;
+import dev.anyclaude.backend.Backend;
+import dev.anyclaude.backend.BackendCall;
+import dev.anyclaude.backend.TokenEstimator;
+import dev.anyclaude.backend.UpstreamHttp;
+import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.route.Backends;
+import dev.anyclaude.route.Route;
+import dev.anyclaude.route.Router;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The Anthropic-compatible HTTP gateway: {@code POST /v1/messages}, {@code POST /v1/messages/count_tokens},
+ * {@code GET /v1/models}, {@code GET /health}, {@code /metrics}, and Claude Code's start-up probe
+ * {@code HEAD /api/hello}. Query strings such as {@code ?beta=true} are ignored: routing is by path.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** The Anthropic API's own request limit. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
+
+    private final WebServer server;
+    private final GatewayConfig config;
+
+    private GatewayServer(WebServer server, GatewayConfig config) {
+        this.server = server;
+        this.config = config;
+    }
+
+    /**
+     * Starts a gateway for {@code config}; {@code env} is where the upstream key variable is looked up.
+     */
+    public static GatewayServer start(GatewayConfig config, Map<String, String> env) {
+        UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), config.headersTimeout());
+        Backend backend = Backends.create(config, http, env);
+        Router router = new Router(backend, config.model());
+        GatewayMetrics metrics = new GatewayMetrics();
+        MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics,
+                DEFAULT_MAX_BODY_BYTES);
+        Endpoints endpoints = new Endpoints(router, metrics);
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .maxPayloadSize(-1)
+                .routing(routing -> routes(routing, messages, endpoints))
+                .build()
+                .start();
+        GatewayServer gateway = new GatewayServer(server, config);
+        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{})", config.host(), server.port(),
+                config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
+                config.model() == null ? "" : ", model " + config.model());
+        return gateway;
+    }
+
+    private static void routes(HttpRouting.Builder routing, MessagesHandler messages, Endpoints endpoints) {
+        routing.post("/v1/messages", messages::handle)
+                .post("/v1/messages/count_tokens", endpoints::countTokens)
+                .get("/v1/models", endpoints::models)
+                .get("/v1/models/{id}", endpoints::model)
+                .get("/health", (req, res) -> res.header("content-type", "application/json")
+                        .send("{\"status\":\"ok\"}"))
+                .head("/api/hello", (req, res) -> res.status(200).send())
+                .get("/api/hello", (req, res) -> res.header("content-type", "application/json").send("{}"))
+                .get("/metrics", (req, res) -> res.header("content-type", "text/plain; version=0.0.4")
+                        .send(endpoints.metrics.scrape()))
+                .any((req, res) -> HttpErrors.send(res, ApiError.notFound("no endpoint " + req.prologue().method()
+                        + " " + req.path().path() + " in anyclaude"), null));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** The small endpoints. */
+    private static final class Endpoints {
+        private final Router router;
+        private final GatewayMetrics metrics;
+
+        Endpoints(Router router, GatewayMetrics metrics) {
+            this.router = router;
+            this.metrics = metrics;
+        }
+
+        void countTokens(ServerRequest req, ServerResponse res) {
+            long start = System.nanoTime();
+            int status = 200;
+            try {
+                MessagesRequest request = RequestParser.parseCountTokens(Bodies.read(req, DEFAULT_MAX_BODY_BYTES));
+                Route route = router.route(request);
+                long count = upstreamCount(route, new BackendCall(request, route.upstreamModel(),
+                        Bodies.headers(req))).orElseGet(() -> TokenEstimator.estimate(request));
+                ObjectNode body = Json.object();
+                body.put("input_tokens", count);
+                res.header("content-type", "application/json").send(Json.bytes(body));
+            } catch (ApiException e) {
+                status = e.error().status();
+                HttpErrors.send(res, e.error(), null);
+            } finally {
+                metrics.request("count_tokens", status, (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+
+        /** The upstream's count; an unreachable upstream falls back to the local estimate. */
+        private static OptionalLong upstreamCount(Route route, BackendCall call) {
+            try {
+                return route.backend().countTokens(call);
+            } catch (ApiException e) {
+                String type = e.error().type();
+                if (type.equals("overloaded_error") || type.equals("timeout_error") || type.equals("api_error")) {
+                    LOG.warn("count_tokens: upstream could not count ({}); using the local estimate",
+                            e.error().message());
+                    return OptionalLong.empty();
+                }
+                throw e;
+            }
+        }
+
+        void models(ServerRequest req, ServerResponse res) {
+            try {
+                List<ObjectNode> models = router.backend().models();
+                ArrayNode data = Json.array();
+                models.forEach(data::add);
+                ObjectNode page = Json.object();
+                page.set("data", data);
+                page.put("has_more", false);
+                if (models.isEmpty()) {
+                    page.putNull("first_id");
+                    page.putNull("last_id");
+                } else {
+                    page.put("first_id", Json.text(models.getFirst(), "id"));
+                    page.put("last_id", Json.text(models.getLast(), "id"));
+                }
+                res.header("content-type", "application/json").send(Json.bytes(page));
+            } catch (ApiException e) {
+                HttpErrors.send(res, e.error(), null);
+            }
+        }
+
+        void model(ServerRequest req, ServerResponse res) {
+            String id = req.path().pathParameters().get("id");
+            try {
+                router.backend().models().stream()
+                        .filter(m -> id.equals(Json.text(m, "id")))
+                        .findFirst()
+                        .ifPresentOrElse(m -> res.header("content-type", "application/json").send(Json.bytes(m)),
+                                () -> HttpErrors.send(res, ApiError.notFound("model: " + id), null));
+            } catch (ApiException e) {
+                HttpErrors.send(res, e.error(), null);
+            }
+        }
+    }
+}
