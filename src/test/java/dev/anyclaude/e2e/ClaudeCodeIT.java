@@ -1,9 +1,6 @@
 package dev.anyclaude.e2e;
 
 import dev.anyclaude.api.Json;
-import dev.anyclaude.config.GatewayConfig;
-import dev.anyclaude.config.Protocol;
-import dev.anyclaude.server.GatewayServer;
 import dev.anyclaude.testing.AnthropicSse;
 import dev.anyclaude.testing.ClaudeCli;
 import dev.anyclaude.testing.FakeUpstream;
@@ -88,7 +85,7 @@ class ClaudeCodeIT {
         try (FakeUpstream upstream = FakeUpstream.start(this::anthropicTurn);
              FakeUpstream proxyTrap = FakeUpstream.start(ClaudeCodeIT::refuseEgress);
              GatewayProcess gateway = GatewayProcess.start(Files.createDirectories(tmp.resolve("gateway-home")),
-                     "--base-url", upstream.baseUrl(), "--protocol", "anthropic")) {
+                     "--base-url", upstream.baseUrl(), "--protocol", "anthropic", "--relay", "false")) {
 
             ClaudeCli.Run run = runClaude(gateway.port(), proxyTrap);
 
@@ -100,12 +97,12 @@ class ClaudeCodeIT {
     void claudeCodeWritesAFileThroughAnAnthropicUpstreamRelayed() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start(this::anthropicTurn);
              FakeUpstream proxyTrap = FakeUpstream.start(ClaudeCodeIT::refuseEgress);
-             GatewayServer gateway = GatewayServer.start(
-                     GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC).withRelay(true), Map.of())) {
+             GatewayProcess gateway = GatewayProcess.start(Files.createDirectories(tmp.resolve("gateway-home")),
+                     "--base-url", upstream.baseUrl(), "--protocol", "anthropic", "--relay", "true")) {
 
             ClaudeCli.Run run = runClaude(gateway.port(), proxyTrap);
 
-            assertAnthropicLoop(run, upstream, proxyTrap, "(in-process relay gateway)");
+            assertAnthropicLoop(run, upstream, proxyTrap, "--- gateway log ---\n" + gateway.log());
             for (RecordedRequest turn : upstream.requests("/v1/messages")) {
                 assertThat(turn.header("x-api-key")).as("client key forwarded in relay").isEqualTo(ClaudeCli.DUMMY_KEY);
                 assertThat(turn.header("anthropic-beta")).as("betas forwarded in relay").contains("claude-code-20250219");
