@@ -110,6 +110,29 @@ public final class FakeUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** How many accepted connections are still open (neither side has closed them). */
+    public int openConnections() {
+        return sockets.size();
+    }
+
+    /**
+     * Waits until at most {@code count} connections are open, e.g. 0 once the gateway has let go of its
+     * upstream connections; fails after {@code timeout}.
+     */
+    public void awaitOpenConnectionsAtMost(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sockets) {
+            while (sockets.size() > count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected at most " + count + " open upstream connections within "
+                            + timeout + ", still " + sockets.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(sockets, left);
+            }
+        }
+    }
+
     /** Exceptions thrown by the handler (each was answered with a 500); a test should expect none. */
     public List<Throwable> handlerErrors() {
         return List.copyOf(handlerErrors);
@@ -200,7 +223,7 @@ public final class FakeUpstream implements AutoCloseable {
                     handlerErrors.add(e);
                     reply = Reply.text(500, "fake upstream handler failed: " + e);
                 }
-                boolean keepOpen = write(socket, out, request, reply);
+                boolean keepOpen = write(socket, in, out, request, reply);
                 if (!keepOpen || "close".equalsIgnoreCase(request.header("connection"))) {
                     return;
                 }
@@ -210,7 +233,10 @@ public final class FakeUpstream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            sockets.remove(socket);
+            synchronized (sockets) {
+                sockets.remove(socket);
+                sockets.notifyAll();
+            }
             threads.remove(Thread.currentThread());
         }
     }
@@ -296,7 +322,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** Writes the reply; returns whether the connection may carry another request. */
-    private boolean write(Socket socket, OutputStream out, RecordedRequest request, Reply reply)
+    private boolean write(Socket socket, InputStream in, OutputStream out, RecordedRequest request, Reply reply)
             throws IOException, InterruptedException {
         if (reply.stallBeforeHeaders() != null) {
             pass(reply.stallBeforeHeaders());
@@ -335,6 +361,13 @@ public final class FakeUpstream implements AutoCloseable {
                 if (reply.resetAt() >= 0 && reply.resetAt() > offset && reply.resetAt() < stop) {
                     stop = (int) reply.resetAt();
                 }
+                if (reply.holdAt() >= 0 && reply.holdAt() > offset && reply.holdAt() < stop) {
+                    stop = (int) reply.holdAt();
+                }
+                if (reply.holdAt() == offset) {
+                    holdUntilPeerCloses(in);
+                    return false;
+                }
                 if (reply.stallGate() != null && reply.stallAt() == offset) {
                     pass(reply.stallGate());
                 }
@@ -351,6 +384,10 @@ public final class FakeUpstream implements AutoCloseable {
         }
         if (reply.resetAt() == body.length) {
             reset(socket);
+            return false;
+        }
+        if (reply.holdAt() == body.length) {
+            holdUntilPeerCloses(in);
             return false;
         }
         if (reply.framing() == Framing.CHUNKED) {
@@ -385,6 +422,17 @@ public final class FakeUpstream implements AutoCloseable {
             gate.release();
         }
         gate.pass();
+    }
+
+    /** Keeps the response open and silent until the peer closes its side (or close() closes the socket). */
+    private static void holdUntilPeerCloses(InputStream in) {
+        try {
+            while (in.read() >= 0) {
+                // a client does not send more on this connection while a response is pending; discard it
+            }
+        } catch (IOException gone) {
+            // reset by the peer or closed by close()
+        }
     }
 
     /** An abortive close: the peer sees a TCP RST, as when a server process dies mid-response. */
@@ -561,7 +609,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** A scripted answer. Immutable; the {@code with...} methods return changed copies. */
     public record Reply(int status, Map<String, List<String>> headers, byte[] body, Chunking chunking, Framing framing,
-                        Gate stallBeforeHeaders, Gate stallGate, long stallAt, long resetAt,
+                        Gate stallBeforeHeaders, Gate stallGate, long stallAt, long resetAt, long holdAt,
                         boolean closeWithoutBody, boolean dropConnection) {
 
         public Reply {
@@ -578,7 +626,7 @@ public final class FakeUpstream implements AutoCloseable {
             if (contentType != null) {
                 headers.put("Content-Type", List.of(contentType));
             }
-            return new Reply(status, headers, body, Chunking.whole(), Framing.CONTENT_LENGTH, null, null, -1, -1,
+            return new Reply(status, headers, body, Chunking.whole(), Framing.CONTENT_LENGTH, null, null, -1, -1, -1,
                     false, false);
         }
 
@@ -607,7 +655,7 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Closes the connection without sending anything. */
         public static Reply dropConnectionReply() {
-            return new Reply(0, Map.of(), new byte[0], null, null, null, null, -1, -1, false, true);
+            return new Reply(0, Map.of(), new byte[0], null, null, null, null, -1, -1, -1, false, true);
         }
 
         public Reply withHeader(String name, String value) {
@@ -618,41 +666,50 @@ public final class FakeUpstream implements AutoCloseable {
                 return all;
             });
             return new Reply(status, copy, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    closeWithoutBody, dropConnection);
+                    holdAt, closeWithoutBody, dropConnection);
         }
 
         public Reply withChunking(Chunking newChunking) {
             return new Reply(status, headers, body, newChunking, framing, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, closeWithoutBody, dropConnection);
+                    resetAt, holdAt, closeWithoutBody, dropConnection);
         }
 
         public Reply withFraming(Framing newFraming) {
             return new Reply(status, headers, body, chunking, newFraming, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, closeWithoutBody, dropConnection);
+                    resetAt, holdAt, closeWithoutBody, dropConnection);
         }
 
         /** Blocks before the status line until {@code gate} is released (a slow prefill). */
         public Reply withStallBeforeHeaders(Gate gate) {
             return new Reply(status, headers, body, chunking, framing, gate, stallGate, stallAt, resetAt,
-                    closeWithoutBody, dropConnection);
+                    holdAt, closeWithoutBody, dropConnection);
         }
 
         /** Blocks after {@code offset} body bytes until {@code gate} is released (a silent upstream). */
         public Reply withStallAt(long offset, Gate gate) {
-            return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, gate, offset, resetAt,
+            return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, gate, offset, resetAt, holdAt,
                     closeWithoutBody, dropConnection);
         }
 
         /** Resets the connection after {@code offset} body bytes (a crashed upstream). */
         public Reply withResetAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, offset,
-                    closeWithoutBody, dropConnection);
+                    holdAt, closeWithoutBody, dropConnection);
+        }
+
+        /**
+         * Sends {@code offset} body bytes, then keeps the response open and silent until the peer closes the
+         * connection: a hung model, and the way to see that the gateway cancels its upstream request.
+         */
+        public Reply withHoldAt(long offset) {
+            return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
+                    offset, closeWithoutBody, dropConnection);
         }
 
         /** Sends the status line and headers, then closes the connection without a body. */
         public Reply withCloseWithoutBody() {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    true, dropConnection);
+                    holdAt, true, dropConnection);
         }
 
         public String bodyText() {

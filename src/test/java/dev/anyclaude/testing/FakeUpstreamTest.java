@@ -172,6 +172,22 @@ class FakeUpstreamTest {
     }
 
     @Test
+    void holdKeepsTheResponseOpenUntilThePeerHangsUp() throws Exception {
+        fake = FakeUpstream.start(r -> Reply.sse("data: first\n\n".getBytes(StandardCharsets.UTF_8)).withHoldAt(13));
+        try (Socket socket = new Socket("127.0.0.1", fake.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /h HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            while (!seen.toString(StandardCharsets.US_ASCII).contains("data: first")) {
+                seen.write(in.read());
+            }
+            assertThat(fake.openConnections()).isEqualTo(1);
+        }
+        fake.awaitOpenConnectionsAtMost(0, Duration.ofSeconds(10));
+    }
+
+    @Test
     void keepAliveServesSequentialRequestsOnOneConnection() throws Exception {
         fake = FakeUpstream.start(r -> Reply.sse(("data: " + r.sequence() + "\n\n").getBytes(StandardCharsets.UTF_8)));
         for (int i = 1; i <= 3; i++) {
