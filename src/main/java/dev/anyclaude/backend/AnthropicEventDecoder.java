@@ -2,6 +2,7 @@ package dev.anyclaude.backend;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
+import dev.anyclaude.api.LimitErrors;
 import dev.anyclaude.api.StopReason;
 import dev.anyclaude.openai.ToolIds;
 import dev.anyclaude.stream.ModelEvent;
@@ -345,7 +346,7 @@ public final class AnthropicEventDecoder implements SseParser.Listener {
         int status = statusOf(type);
         if (status == 0 || status == 400) {
             // llama.cpp and vLLM report context overflow in their own words; Claude Code only compacts on Anthropic's.
-            ApiError rewritten = UpstreamErrors.rewriteLimits(message, requestedMaxTokens, model);
+            ApiError rewritten = LimitErrors.rewrite(message, requestedMaxTokens, model);
             if (rewritten != null) {
                 return rewritten;
             }

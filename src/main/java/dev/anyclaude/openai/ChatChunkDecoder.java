@@ -31,7 +31,7 @@ public final class ChatChunkDecoder implements SseParser.Listener {
             return;
         }
         if ("error".equals(event)) {
-            turn.fail(UpstreamErrors.fromEventData(data));
+            turn.fail(StreamErrors.fromEventData(data));
             return;
         }
         String payload = data.strip();
