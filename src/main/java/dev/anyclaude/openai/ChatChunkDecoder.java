@@ -2,7 +2,7 @@ package dev.anyclaude.openai;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
-import dev.anyclaude.backend.SseParser;
+import dev.anyclaude.api.SseParser;
 import dev.anyclaude.stream.ModelEventSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
