@@ -1,11 +1,14 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.api.SseParser;
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
+import dev.anyclaude.api.LimitErrors;
 import dev.anyclaude.api.StopReason;
 import dev.anyclaude.openai.ToolIds;
 import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.stream.ModelEventSink;
+import dev.anyclaude.stream.StreamDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -25,7 +28,7 @@ import java.util.UUID;
  * called, and nothing follows it. Tool input is buffered until its block stops, because a
  * {@link ModelEvent.ToolCall} carries complete JSON.
  */
-public final class AnthropicEventDecoder implements SseParser.Listener {
+public final class AnthropicEventDecoder implements StreamDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnthropicEventDecoder.class);
 
@@ -80,6 +83,7 @@ public final class AnthropicEventDecoder implements SseParser.Listener {
     }
 
     /** True once Finish or Failure has been emitted. */
+    @Override
     public boolean ended() {
         return ended;
     }
@@ -117,6 +121,7 @@ public final class AnthropicEventDecoder implements SseParser.Listener {
     }
 
     /** End of the upstream bytes. A stream that stated its stop reason but lost its message_stop still finishes. */
+    @Override
     public void end() {
         if (ended) {
             return;
@@ -128,7 +133,7 @@ public final class AnthropicEventDecoder implements SseParser.Listener {
         }
     }
 
-    /** Ends the flow with a failure (no effect once it has ended). */
+    @Override
     public void fail(ApiError error) {
         if (!ended) {
             ended = true;
@@ -345,7 +350,7 @@ public final class AnthropicEventDecoder implements SseParser.Listener {
         int status = statusOf(type);
         if (status == 0 || status == 400) {
             // llama.cpp and vLLM report context overflow in their own words; Claude Code only compacts on Anthropic's.
-            ApiError rewritten = UpstreamErrors.rewriteLimits(message, requestedMaxTokens, model);
+            ApiError rewritten = LimitErrors.rewrite(message, requestedMaxTokens, model);
             if (rewritten != null) {
                 return rewritten;
             }

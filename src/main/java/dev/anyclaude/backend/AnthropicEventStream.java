@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class AnthropicEventStream implements UpstreamReply.Events {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnthropicEventStream.class);
-    private static final int BUFFER = 8 * 1024;
     /** A whole non-streamed message; far above any real answer, it only bounds memory. */
     private static final int MAX_JSON = 32 * 1024 * 1024;
 
@@ -46,37 +45,21 @@ final class AnthropicEventStream implements UpstreamReply.Events {
             if (json) {
                 decodeMessage(decoder);
             } else {
-                decodeStream(decoder);
+                SseBody.pump(body, decoder, backendName);
             }
-        } catch (IOException e) {
-            if (!decoder.ended()) {
-                LOG.debug("{} upstream read failed", backendName, e);
-                decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: " + e));
-            }
-        } catch (RuntimeException e) {
-            // The contract promises one Finish or Failure whatever happens; a bug here must not leave the client hanging.
-            LOG.warn("{} upstream response could not be decoded", backendName, e);
-            decoder.fail(ApiError.apiError(backendName + " upstream response could not be decoded: " + e));
         } finally {
             close();
         }
     }
 
-    private void decodeStream(AnthropicEventDecoder decoder) throws IOException {
-        SseParser parser = new SseParser(decoder);
-        byte[] buffer = new byte[BUFFER];
-        int n;
-        // Stop at message_stop rather than waiting for the server to close: nothing after it matters.
-        while (!decoder.ended() && (n = body.read(buffer)) >= 0) {
-            parser.feed(buffer, 0, n);
+    private void decodeMessage(AnthropicEventDecoder decoder) {
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_JSON);
+        } catch (IOException e) {
+            decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: " + e));
+            return;
         }
-        // No parser.end(): an event without its closing blank line at EOF was cut off, and the SSE spec
-        // discards it; the decoder then reports the truncation (or finishes if the stop reason was in).
-        decoder.end();
-    }
-
-    private void decodeMessage(AnthropicEventDecoder decoder) throws IOException {
-        byte[] bytes = body.readNBytes(MAX_JSON);
         JsonNode message;
         try {
             message = Json.parse(bytes);

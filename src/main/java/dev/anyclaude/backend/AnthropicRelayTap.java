@@ -1,5 +1,6 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.api.SseParser;
 import dev.anyclaude.api.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class OpenAiBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A whole JSON completion; far above any real answer, it only bounds memory. */
+    private static final int MAX_JSON = 64 * 1024 * 1024;
     private static final String ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final GatewayConfig config;
@@ -161,23 +163,8 @@ public final class OpenAiBackend implements Backend {
 
         @Override
         public void pump(ModelEventSink sink) {
-            Ending ending = new Ending(sink);
-            ChatChunkDecoder decoder = new ChatChunkDecoder(ending, OpenAiBackend::newToolId);
-            SseParser parser = new SseParser(decoder);
-            byte[] buffer = new byte[8192];
             try {
-                int n;
-                while (!ending.ended && (n = body.read(buffer)) >= 0) {
-                    parser.feed(buffer, 0, n);
-                }
-                parser.end();
-                decoder.end();
-            } catch (IOException e) {
-                if (!ending.ended) {
-                    LOG.warn("{}: upstream connection lost mid-stream: {}", name, e.toString());
-                    ending.accept(new ModelEvent.Failure(ApiError.overloaded(name
-                            + " upstream connection was lost mid-response: " + e.getMessage())));
-                }
+                SseBody.pump(body, new ChatChunkDecoder(sink, OpenAiBackend::newToolId), name);
             } finally {
                 close();
             }
@@ -205,21 +192,20 @@ public final class OpenAiBackend implements Backend {
 
         @Override
         public void pump(ModelEventSink sink) {
-            Ending ending = new Ending(sink);
+            JsonNode json;
             try (body) {
-                JsonNode json = Json.parse(body.readNBytes(64 * 1024 * 1024));
-                ChatCompletionDecoder.decode(json, ending, OpenAiBackend::newToolId);
+                json = Json.parse(body.readNBytes(MAX_JSON));
             } catch (JacksonException e) {
-                ending.accept(new ModelEvent.Failure(ApiError.apiError(name
+                sink.accept(new ModelEvent.Failure(ApiError.apiError(name
                         + " upstream sent a response body that is not valid JSON")));
+                return;
             } catch (IOException e) {
-                ending.accept(new ModelEvent.Failure(ApiError.overloaded(name
+                sink.accept(new ModelEvent.Failure(ApiError.overloaded(name
                         + " upstream connection was lost: " + e.getMessage())));
+                return;
             }
-            if (!ending.ended) {
-                ending.accept(new ModelEvent.Failure(ApiError.apiError(name
-                        + " upstream response had no result")));
-            }
+            // The decoder ends the flow with a Finish or a Failure, whatever the body holds.
+            ChatCompletionDecoder.decode(json, sink, OpenAiBackend::newToolId);
         }
 
         @Override
@@ -232,24 +218,4 @@ public final class OpenAiBackend implements Backend {
         }
     }
 
-    /** Remembers whether the flow has ended, so reading can stop and nothing is sent twice. */
-    private static final class Ending implements ModelEventSink {
-        private final ModelEventSink next;
-        private boolean ended;
-
-        Ending(ModelEventSink next) {
-            this.next = next;
-        }
-
-        @Override
-        public void accept(ModelEvent event) {
-            if (ended) {
-                return;
-            }
-            if (event instanceof ModelEvent.Finish || event instanceof ModelEvent.Failure) {
-                ended = true;
-            }
-            next.accept(event);
-        }
-    }
 }

@@ -2,8 +2,9 @@ package dev.anyclaude.openai;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
-import dev.anyclaude.backend.SseParser;
+import dev.anyclaude.api.SseParser;
 import dev.anyclaude.stream.ModelEventSink;
+import dev.anyclaude.stream.StreamDecoder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * model events. Feed it from an {@link SseParser}; call {@link #end()} when the upstream body ends.
  * The emitted flow always ends with exactly one Finish or Failure, whatever the upstream sends.
  */
-public final class ChatChunkDecoder implements SseParser.Listener {
+public final class ChatChunkDecoder implements StreamDecoder {
 
     private static final int MALFORMED_EXCERPT = 200;
 
@@ -31,7 +32,7 @@ public final class ChatChunkDecoder implements SseParser.Listener {
             return;
         }
         if ("error".equals(event)) {
-            turn.fail(UpstreamErrors.fromEventData(data));
+            turn.fail(StreamErrors.fromEventData(data));
             return;
         }
         String payload = data.strip();
@@ -56,13 +57,18 @@ public final class ChatChunkDecoder implements SseParser.Listener {
         turn.accept(chunk);
     }
 
-    /** The upstream body ended (EOF). */
+    @Override
     public void end() {
         turn.endOfInput();
     }
 
-    /** True once the Finish or Failure went out; the caller may stop reading. */
+    @Override
     public boolean ended() {
         return turn.ended();
+    }
+
+    @Override
+    public void fail(ApiError error) {
+        turn.fail(error);
     }
 }

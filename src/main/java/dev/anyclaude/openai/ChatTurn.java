@@ -50,7 +50,7 @@ final class ChatTurn {
         if (ended) {
             return;
         }
-        Optional<ApiError> error = UpstreamErrors.inBody(body);
+        Optional<ApiError> error = StreamErrors.inBody(body);
         if (error.isPresent()) {
             fail(error.get());
             return;
@@ -68,7 +68,7 @@ final class ChatTurn {
         }
         JsonNode choiceError = choice.get("error");
         if (choiceError != null && !choiceError.isNull()) {
-            fail(UpstreamErrors.map(choiceError, ApiError::overloaded));
+            fail(StreamErrors.map(choiceError, ApiError::overloaded));
             return;
         }
         String reason = Json.text(choice, "finish_reason");

@@ -63,6 +63,10 @@ public final class GatewayServer implements AutoCloseable {
                 .routing(routing -> routes(routing, messages, endpoints))
                 .build()
                 .start();
+        // The estimator loads its BPE vocabulary on first use (~0.5 s): do it now, not on the first request.
+        Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
+                RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         GatewayServer gateway = new GatewayServer(server, config);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{})", config.host(), server.port(),
                 config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),

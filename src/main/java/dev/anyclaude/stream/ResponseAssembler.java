@@ -67,10 +67,11 @@ public final class ResponseAssembler implements ModelEventSink {
                 }
             }
             case ModelEvent.ThinkingSignature signature -> {
-                if (open == Open.THINKING) {
-                    out.accept(new StreamEvent.BlockDelta(nextIndex - 1,
-                            delta("signature_delta", "signature", signature.signature())));
-                }
+                // A signature may come without any thinking text (display "omitted", redact-thinking):
+                // it still needs its thinking block, or the client cannot send the turn back.
+                openBlock(Open.THINKING);
+                out.accept(new StreamEvent.BlockDelta(nextIndex - 1,
+                        delta("signature_delta", "signature", signature.signature())));
             }
             case ModelEvent.RedactedThinking redacted -> {
                 ObjectNode block = Json.object();

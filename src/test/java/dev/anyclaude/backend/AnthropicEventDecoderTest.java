@@ -1,5 +1,6 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.api.SseParser;
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.SseEncoder;

@@ -849,8 +849,7 @@ class ChatChunkDecoderTest {
 
                     """;
             assertThat(decodeStream(transcript)).containsExactly(new ModelEvent.Failure(ApiError.invalidRequest(
-                    "prompt is too long: 13392 tokens > 8192 maximum (upstream error: request (13392 tokens) exceeds"
-                            + " the available context size (8192 tokens), try increasing it)")));
+                    "prompt is too long: 13392 tokens > 8192 maximum")));
         }
 
         @Test
@@ -865,7 +864,7 @@ class ChatChunkDecoderTest {
         }
 
         @Test
-        void vllmOldErrorObject() {
+        void vllmOldErrorObjectAboutTheOutputLimitKeepsClaudeCodesWording() {
             String transcript = """
                     data: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}
 
@@ -873,9 +872,7 @@ class ChatChunkDecoderTest {
 
                     """;
             assertThat(decodeStream(transcript)).containsExactly(text("Hi"), new ModelEvent.Failure(ApiError.invalidRequest(
-                    "prompt is too long: 40000 tokens > 32768 maximum (upstream error: This model's maximum context"
-                            + " length is 32768 tokens. However, you requested 40000 tokens (8000 in the messages,"
-                            + " 32000 in the completion).)")));
+                    "max_tokens: 32000 > 24768, which is the maximum allowed number of output tokens for this model")));
         }
 
         @Test

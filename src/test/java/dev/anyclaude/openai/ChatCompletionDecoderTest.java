@@ -135,9 +135,7 @@ class ChatCompletionDecoderTest {
         assertThat(decode("""
                 {"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}
                 """)).containsExactly(new ModelEvent.Failure(ApiError.invalidRequest(
-                "prompt is too long: 130512 tokens > 128000 maximum (upstream error: This model's maximum context"
-                        + " length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce"
-                        + " the length of the messages.)")));
+                "prompt is too long: 130512 tokens > 128000 maximum")));
         assertThat(decode("""
                 {"error":"No models loaded. Please load a model."}
                 """)).containsExactly(

@@ -2,7 +2,7 @@ package dev.anyclaude.openai;
 
 import dev.anyclaude.api.SseEncoder;
 import dev.anyclaude.api.StreamValidator;
-import dev.anyclaude.backend.SseParser;
+import dev.anyclaude.api.SseParser;
 import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.stream.ResponseAssembler;
 

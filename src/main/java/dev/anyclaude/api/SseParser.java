@@ -1,4 +1,4 @@
-package dev.anyclaude.backend;
+package dev.anyclaude.api;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.anyclaude.openai;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
+import dev.anyclaude.api.LimitErrors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
@@ -9,24 +10,15 @@ import tools.jackson.databind.node.StringNode;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Errors an OpenAI-compatible upstream reports inside a 200 response (mid-stream chunks, OpenRouter's
  * 200 bodies) as Anthropic errors. The type decides whether Claude Code retries: rate limits and
  * overloads are retried, a too-long prompt triggers compaction, anything else is shown.
  */
-final class UpstreamErrors {
+final class StreamErrors {
 
-    private static final Pattern OPENAI_OVERFLOW = Pattern.compile(
-            "maximum context length is (\\d+) tokens.*?(?:resulted in|requested) (\\d+) tokens",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern LLAMA_OVERFLOW = Pattern.compile(
-            "request \\((\\d+) tokens\\) exceeds the available context size \\((\\d+) tokens\\)",
-            Pattern.CASE_INSENSITIVE);
-
-    private UpstreamErrors() {
+    private StreamErrors() {
     }
 
     /** The error a JSON body carries: a top-level {@code error} (object or string) or vLLM's old {@code object:"error"}. */
@@ -73,7 +65,7 @@ final class UpstreamErrors {
         if (kind.contains("context_length_exceeded") || kind.contains("exceed_context_size")
                 || lowerMessage.contains("maximum context length") || lowerMessage.contains("prompt is too long")
                 || lowerMessage.contains("exceeds the available context size")) {
-            return ApiError.invalidRequest(promptTooLong(error, message));
+            return promptTooLong(error, message);
         }
         if ((status >= 500 && status <= 599) || kind.contains("server_error") || kind.contains("unavailable")
                 || kind.contains("overloaded") || lowerMessage.contains("disconnected")) {
@@ -82,25 +74,11 @@ final class UpstreamErrors {
         return fallback.apply(upstream);
     }
 
-    /**
-     * Claude Code recognises a context overflow by the Anthropic wording {@code prompt is too long: N tokens > M maximum}
-     * and compacts; the figures are taken from the upstream message or llama.cpp's fields when present.
-     */
-    private static String promptTooLong(JsonNode error, String message) {
-        String detail = "(upstream error: " + message + ")";
-        Matcher openai = OPENAI_OVERFLOW.matcher(message);
-        if (openai.find()) {
-            return "prompt is too long: " + openai.group(2) + " tokens > " + openai.group(1) + " maximum " + detail;
-        }
-        Matcher llama = LLAMA_OVERFLOW.matcher(message);
-        if (llama.find()) {
-            return "prompt is too long: " + llama.group(1) + " tokens > " + llama.group(2) + " maximum " + detail;
-        }
-        if (error.isObject() && error.path("n_prompt_tokens").isNumber() && error.path("n_ctx").isNumber()) {
-            return "prompt is too long: " + error.get("n_prompt_tokens").asLong() + " tokens > "
-                    + error.get("n_ctx").asLong() + " maximum " + detail;
-        }
-        return "prompt is too long " + detail;
+    /** The overflow in Anthropic's wording, with llama.cpp's figures when its fields carry them. */
+    private static ApiError promptTooLong(JsonNode error, String message) {
+        boolean fields = error.isObject() && error.path("n_prompt_tokens").isNumber() && error.path("n_ctx").isNumber();
+        return LimitErrors.rewrite(message, fields ? error.get("n_prompt_tokens").asLong() : null,
+                fields ? error.get("n_ctx").asLong() : null, true, null, null);
     }
 
     private static String messageOf(JsonNode error) {
