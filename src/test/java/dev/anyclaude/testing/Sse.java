@@ -8,7 +8,7 @@ import com.anthropic.core.http.HttpResponse;
 import com.anthropic.core.http.Interceptor;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.StreamValidator;
-import dev.anyclaude.backend.SseParser;
+import dev.anyclaude.api.SseParser;
 import tools.jackson.databind.JsonNode;
 
 import java.io.FilterInputStream;
