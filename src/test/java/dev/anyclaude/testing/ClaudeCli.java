@@ -75,7 +75,9 @@ public final class ClaudeCli {
         Map<String, String> env = builder.environment();
         String path = env.get("PATH");
         env.clear();
-        env.put("PATH", path == null ? "/usr/bin:/bin" : path);
+        if (path != null) {
+            env.put("PATH", path);
+        }
         env.put("HOME", home.toString());
         env.put("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + gatewayPort);
         env.put("ANTHROPIC_API_KEY", DUMMY_KEY);

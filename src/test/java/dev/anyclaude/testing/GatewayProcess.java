@@ -67,7 +67,9 @@ public final class GatewayProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         String path = env.get("PATH");
         env.clear();
-        env.put("PATH", path == null ? "/usr/bin:/bin" : path);
+        if (path != null) {
+            env.put("PATH", path);
+        }
         env.put("HOME", home.toString());
         env.putAll(extraEnv);
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
