@@ -380,6 +380,57 @@ class AnthropicContractTest {
         }
     }
 
+    // =================================================================================================
+    @Nested
+    class SideEndpoints {
+
+        private static Reply countAndList(RecordedRequest request) {
+            if (request.method().equals("POST") && request.path().equals("/v1/messages/count_tokens")) {
+                return Reply.json(200, "{\"input_tokens\":" + (1000 + request.body().length) + "}");
+            }
+            if (request.method().equals("GET") && request.path().equals("/v1/models")) {
+                return Reply.json(200, "{\"data\":[{\"type\":\"model\",\"id\":\"claude-upstream-1\","
+                        + "\"display_name\":\"Upstream One\",\"created_at\":\"2026-01-01T00:00:00Z\"}],"
+                        + "\"has_more\":false,\"first_id\":\"claude-upstream-1\",\"last_id\":\"claude-upstream-1\"}");
+            }
+            return Reply.notFound(request);
+        }
+
+        @Test
+        void countTokensIsTheUpstreamsOwnCount() throws Exception {
+            upstream.handler(SideEndpoints::countAndList);
+            String body = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+
+            for (GatewayUnderTest gateway : List.of(relay, decode)) {
+                upstream.clearRequests();
+                RawHttp.Response response = gateway.http().post("/v1/messages/count_tokens?beta=true", body,
+                        "anthropic-version", VERSION, "x-api-key", CLIENT_KEY);
+
+                assertThat(response.status()).as(response.text()).isEqualTo(200);
+                List<RecordedRequest> counted = upstream.requests("/v1/messages/count_tokens");
+                assertThat(counted).hasSize(1);
+                assertThat(response.json().get("input_tokens").asLong()).isEqualTo(1000 + counted.get(0).body().length);
+            }
+        }
+
+        @Test
+        void modelsListIsTheUpstreamsInTheAnthropicShape() throws Exception {
+            upstream.handler(SideEndpoints::countAndList);
+
+            for (GatewayUnderTest gateway : List.of(relay, decode)) {
+                RawHttp.Response response = gateway.http().get("/v1/models", "anthropic-version", VERSION,
+                        "x-api-key", CLIENT_KEY);
+
+                assertThat(response.status()).as(response.text()).isEqualTo(200);
+                JsonNode first = response.json().get("data").get(0);
+                assertThat(first.get("type").asString()).isEqualTo("model");
+                assertThat(first.get("id").asString()).isEqualTo("claude-upstream-1");
+                assertThat(first.get("display_name").asString()).isNotBlank();
+                assertThat(first.get("created_at").asString()).isNotBlank();
+            }
+        }
+    }
+
     private static void assertRichMessage(Message message) {
         assertThat(blockTypes(message)).containsExactly("thinking", "text", "tool_use");
         assertThat(message.content().get(0).asThinking().thinking()).isEqualTo("The user wants the weather.");
