@@ -2,6 +2,7 @@ package dev.anyclaude.backend;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.SseParser;
+import dev.anyclaude.stream.DownstreamGoneException;
 import dev.anyclaude.stream.StreamDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class SseBody {
                 decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: "
                         + e.getMessage()));
             }
+        } catch (DownstreamGoneException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("{}: upstream response could not be decoded", backendName, e);
             decoder.fail(ApiError.apiError(backendName + " upstream response could not be decoded: " + e));

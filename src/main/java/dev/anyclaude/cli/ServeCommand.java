@@ -55,6 +55,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             description = "Seconds to wait for the upstream's response headers; local models may prefill for minutes (default: ${DEFAULT-VALUE}).")
     long headersTimeoutSeconds;
 
+    @Option(names = "--ping-interval", defaultValue = "10",
+            description = "Seconds of silence on a client stream before a ping event is sent (default: ${DEFAULT-VALUE}).")
+    long pingIntervalSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,7 +67,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         GatewayConfig config;
         try {
             config = new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                    Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(headersTimeoutSeconds));
+                    Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(headersTimeoutSeconds),
+                    Duration.ofSeconds(pingIntervalSeconds));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param relay           Anthropic protocol only: relay bytes verbatim (true), decode events (false),
  *                        or decide by host (null: relay to anthropic.com, decode elsewhere)
  * @param maxOutputTokens cap applied to a request's {@code max_tokens}, or null for none
+ * @param pingInterval    silence on a client stream after which a {@code ping} event is sent; it keeps
+ *                        clients and intermediaries from timing out and reveals a client that has gone
  */
 public record GatewayConfig(
         String host,
@@ -30,8 +32,10 @@ public record GatewayConfig(
         Boolean relay,
         Integer maxOutputTokens,
         Duration connectTimeout,
-        Duration headersTimeout) {
+        Duration headersTimeout,
+        Duration pingInterval) {
 
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Local models can take minutes to prefill a long prompt before the first header arrives. */
     public static final Duration DEFAULT_HEADERS_TIMEOUT = Duration.ofMinutes(10);
@@ -44,6 +48,10 @@ public record GatewayConfig(
         flavor = flavor == null ? "auto" : flavor.toLowerCase(Locale.ROOT);
         connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
         headersTimeout = headersTimeout == null ? DEFAULT_HEADERS_TIMEOUT : headersTimeout;
+        pingInterval = pingInterval == null ? DEFAULT_PING_INTERVAL : pingInterval;
+        if (pingInterval.isNegative() || pingInterval.isZero()) {
+            throw new IllegalArgumentException("pingInterval must be positive, got " + pingInterval);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -54,32 +62,37 @@ public record GatewayConfig(
 
     /** A minimal configuration for an upstream, listening on an ephemeral loopback port. */
     public static GatewayConfig of(String baseUrl, Protocol protocol) {
-        return new GatewayConfig("127.0.0.1", 0, baseUrl, protocol, null, null, null, null, null, null, null);
+        return new GatewayConfig("127.0.0.1", 0, baseUrl, protocol, null, null, null, null, null, null, null, null);
     }
 
     public GatewayConfig withModel(String newModel) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, newModel, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout);
+                connectTimeout, headersTimeout, pingInterval);
     }
 
     public GatewayConfig withApiKeyEnv(String newApiKeyEnv) {
         return new GatewayConfig(host, port, baseUrl, protocol, newApiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout);
+                connectTimeout, headersTimeout, pingInterval);
     }
 
     public GatewayConfig withFlavor(String newFlavor) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, newFlavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout);
+                connectTimeout, headersTimeout, pingInterval);
     }
 
     public GatewayConfig withRelay(Boolean newRelay) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, newRelay, maxOutputTokens,
-                connectTimeout, headersTimeout);
+                connectTimeout, headersTimeout, pingInterval);
+    }
+
+    public GatewayConfig withPingInterval(Duration interval) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, interval);
     }
 
     public GatewayConfig withMaxOutputTokens(Integer cap) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, cap,
-                connectTimeout, headersTimeout);
+                connectTimeout, headersTimeout, pingInterval);
     }
 
     /** The host part of the base URL, lower-cased. */

@@ -37,10 +37,12 @@ public final class GatewayServer implements AutoCloseable {
     public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
 
     private final WebServer server;
+    private final UpstreamHttp http;
     private final GatewayConfig config;
 
-    private GatewayServer(WebServer server, GatewayConfig config) {
+    private GatewayServer(WebServer server, UpstreamHttp http, GatewayConfig config) {
         this.server = server;
+        this.http = http;
         this.config = config;
     }
 
@@ -53,7 +55,7 @@ public final class GatewayServer implements AutoCloseable {
         Router router = new Router(backend, config.model());
         GatewayMetrics metrics = new GatewayMetrics();
         MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics,
-                DEFAULT_MAX_BODY_BYTES);
+                DEFAULT_MAX_BODY_BYTES, config.pingInterval());
         Endpoints endpoints = new Endpoints(router, metrics);
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -67,7 +69,7 @@ public final class GatewayServer implements AutoCloseable {
         Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        GatewayServer gateway = new GatewayServer(server, config);
+        GatewayServer gateway = new GatewayServer(server, http, config);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{})", config.host(), server.port(),
                 config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
                 config.model() == null ? "" : ", model " + config.model());
@@ -100,6 +102,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        http.close();
     }
 
     /** The small endpoints. */

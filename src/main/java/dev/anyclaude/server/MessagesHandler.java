@@ -12,6 +12,7 @@ import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.UpstreamReply;
 import dev.anyclaude.route.Route;
 import dev.anyclaude.route.Router;
+import dev.anyclaude.stream.DownstreamGoneException;
 import dev.anyclaude.stream.ResponseAssembler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,6 +23,7 @@ import org.slf4j.MDC;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.function.ToLongFunction;
 
 /**
@@ -36,9 +38,11 @@ final class MessagesHandler {
     private final ToLongFunction<MessagesRequest> estimator;
     private final GatewayMetrics metrics;
     private final long maxBodyBytes;
+    private final Duration pingInterval;
 
     MessagesHandler(Router router, ToLongFunction<MessagesRequest> estimator, GatewayMetrics metrics,
-                    long maxBodyBytes) {
+                    long maxBodyBytes, Duration pingInterval) {
+        this.pingInterval = pingInterval;
         this.router = router;
         this.estimator = estimator;
         this.metrics = metrics;
@@ -72,7 +76,7 @@ final class MessagesHandler {
             outcome.status = e.error().status();
             outcome.error = e.error().type() + ": " + e.error().message();
             HttpErrors.send(res, e.error(), requestId);
-        } catch (SseResponse.ClientGoneException e) {
+        } catch (DownstreamGoneException e) {
             outcome.error = "client closed the connection";
         } catch (RuntimeException e) {
             LOG.error("unexpected failure", e);
@@ -101,12 +105,12 @@ final class MessagesHandler {
         Tracking tracking = new Tracking(sse);
         ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), request.model(),
                 estimator.applyAsLong(request));
-        try {
+        try (Heartbeat heartbeat = Heartbeat.start(sse, pingInterval, events::close)) {
             events.pump(assembler);
             if (!assembler.ended()) {
                 assembler.fail(ApiError.apiError("upstream response ended without a result"));
             }
-        } catch (SseResponse.ClientGoneException gone) {
+        } catch (DownstreamGoneException gone) {
             events.close();
             throw gone;
         } finally {
@@ -148,7 +152,7 @@ final class MessagesHandler {
             try {
                 out = res.outputStream();
             } catch (RuntimeException e) {
-                throw new SseResponse.ClientGoneException(e);
+                throw new DownstreamGoneException(e);
             }
             int n;
             while ((n = in.read(buffer)) >= 0) {
@@ -157,13 +161,13 @@ final class MessagesHandler {
                     out.write(buffer, 0, n);
                     out.flush();
                 } catch (IOException | RuntimeException e) {
-                    throw new SseResponse.ClientGoneException(e);
+                    throw new DownstreamGoneException(e);
                 }
             }
             try {
                 out.close();
             } catch (IOException | RuntimeException e) {
-                throw new SseResponse.ClientGoneException(e);
+                throw new DownstreamGoneException(e);
             }
         } catch (IOException e) {
             // The upstream broke mid-body: the bytes already sent are all the client can get.

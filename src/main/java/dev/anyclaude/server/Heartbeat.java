@@ -1,0 +1,48 @@
+package dev.anyclaude.server;
+
+import dev.anyclaude.stream.DownstreamGoneException;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Keeps one client stream alive while the upstream is silent: a {@code ping} after each
+ * {@code interval} without output. Helidon only notices a closed client connection when it writes, so
+ * the pings are also how a client that has gone is noticed while the upstream says nothing; then
+ * {@code onGone} releases the upstream. Runs on its own virtual thread until closed.
+ */
+final class Heartbeat implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private Heartbeat(SseResponse sse, Duration interval, Runnable onGone) {
+        long idleNanos = interval.toNanos();
+        long checkNanos = Math.max(idleNanos / 4, Duration.ofMillis(5).toNanos());
+        this.thread = Thread.ofVirtual().name("heartbeat").unstarted(() -> {
+            while (!stopped) {
+                LockSupport.parkNanos(checkNanos);
+                if (stopped) {
+                    return;
+                }
+                try {
+                    sse.pingIfIdle(idleNanos);
+                } catch (DownstreamGoneException gone) {
+                    onGone.run();
+                    return;
+                }
+            }
+        });
+    }
+
+    static Heartbeat start(SseResponse sse, Duration interval, Runnable onGone) {
+        Heartbeat heartbeat = new Heartbeat(sse, interval, onGone);
+        heartbeat.thread.start();
+        return heartbeat;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        LockSupport.unpark(thread);
+    }
+}
