@@ -1,5 +1,6 @@
 package dev.anyclaude.openai;
 
+import dev.anyclaude.toolcall.ToolArguments;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.stream.ModelEventSink;

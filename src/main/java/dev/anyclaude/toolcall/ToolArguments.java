@@ -1,4 +1,4 @@
-package dev.anyclaude.openai;
+package dev.anyclaude.toolcall;
 
 import dev.anyclaude.api.Json;
 import tools.jackson.core.JacksonException;

@@ -1,4 +1,4 @@
-package dev.anyclaude.openai;
+package dev.anyclaude.toolcall;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
