@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -501,12 +502,35 @@ final class GemmaCalls {
      */
     static class Parser extends RegionParser {
         private final GemmaCalls syntax;
-        private final Scan scan;
+        private final Scan textScan;
+        private final Scan reasoningScan;
+        private Scan scan;
+        private boolean finishing;
 
         Parser(GemmaCalls syntax, Reasoning reasoning) {
             super(List.of(syntax.open), reasoning);
             this.syntax = syntax;
-            this.scan = syntax.new Scan();
+            this.textScan = syntax.new Scan();
+            this.reasoningScan = syntax.new Scan();
+            this.scan = textScan;
+        }
+
+        /** Reasoning is scanned by a second machine whose open region must not share scan state with the text's. */
+        @Override
+        public void feedReasoning(String text, Consumer<Piece> out) {
+            scan = reasoningScan;
+            try {
+                super.feedReasoning(text, out);
+            } finally {
+                scan = textScan;
+            }
+        }
+
+        /** At the end both machines resolve their regions one after the other: each is scanned afresh, once. */
+        @Override
+        public void finish(Consumer<Piece> out) {
+            finishing = true;
+            super.finish(out);
         }
 
         @Override
@@ -517,6 +541,9 @@ final class GemmaCalls {
 
         @Override
         protected int regionEnd(String region, String opener, int from) {
+            if (finishing) {
+                scan.reset();
+            }
             return scan.end(region);
         }
 

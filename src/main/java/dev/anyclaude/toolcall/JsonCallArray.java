@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A JSON array of tool calls between two markers, {@code OPEN[{"name": N, "arguments": {...}}, ...]CLOSE}, as
@@ -172,21 +173,43 @@ final class JsonCallArray {
     static class Parser extends RegionParser {
         private final Map<String, String> calls;
         private final Set<String> dropped;
-        private final Map<String, Scan> scans;
+        private final Map<String, Scan> textScans = new HashMap<>();
+        private final Map<String, Scan> reasoningScans = new HashMap<>();
+        private Map<String, Scan> scans = textScans;
+        private boolean finishing;
 
         Parser(Map<String, String> calls, List<String> dropped, Reasoning reasoning) {
             super(openers(calls, dropped), reasoning);
             this.calls = Map.copyOf(calls);
             this.dropped = Set.copyOf(dropped);
-            Map<String, Scan> byOpener = new HashMap<>();
-            calls.forEach((open, close) -> byOpener.put(open, new Scan(close)));
-            this.scans = byOpener;
+            calls.forEach((open, close) -> {
+                textScans.put(open, new Scan(close));
+                reasoningScans.put(open, new Scan(close));
+            });
         }
 
         private static List<String> openers(Map<String, String> calls, List<String> dropped) {
             List<String> all = new ArrayList<>(calls.keySet());
             all.addAll(dropped);
             return all;
+        }
+
+        /** Reasoning is scanned by a second machine whose open region must not share scan state with the text's. */
+        @Override
+        public void feedReasoning(String text, Consumer<Piece> out) {
+            scans = reasoningScans;
+            try {
+                super.feedReasoning(text, out);
+            } finally {
+                scans = textScans;
+            }
+        }
+
+        /** At the end both machines resolve their regions one after the other: each is scanned afresh, once. */
+        @Override
+        public void finish(Consumer<Piece> out) {
+            finishing = true;
+            super.finish(out);
         }
 
         @Override
@@ -203,7 +226,11 @@ final class JsonCallArray {
             if (dropped.contains(opener)) {
                 return opener.length();
             }
-            return scans.get(opener).end(region, opener.length());
+            Scan scan = scans.get(opener);
+            if (finishing) {
+                scan.reset();
+            }
+            return scan.end(region, opener.length());
         }
 
         @Override

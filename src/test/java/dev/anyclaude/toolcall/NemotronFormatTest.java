@@ -2,10 +2,13 @@ package dev.anyclaude.toolcall;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.anyclaude.toolcall.CommandFormatTest.assertCall;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Nemotron-Nano-v2: {@code <TOOLCALL>[...]</TOOLCALL>}. */
 class NemotronFormatTest {
@@ -81,6 +84,22 @@ class NemotronFormatTest {
     void markerInBackticksOrFenceIsProse() {
         String prose = "Nemotron writes `<TOOLCALL>[...]</TOOLCALL>`:\n```\n<TOOLCALL>[{\"name\": \"x\", \"arguments\": {}}]</TOOLCALL>\n```";
         assertThat(ParserHarness.parse(FORMAT, prose)).containsExactly(new Piece.Text(prose));
+    }
+
+    @Test
+    void aLongWriteFedInTinyChunksIsReadWholeWithoutRescanning() {
+        String content = "{\\\"key\\\": [1, 2]} </TOOLCALL> text\\n".repeat(700);
+        String raw = "<TOOLCALL>[{\"name\": \"Write\", \"arguments\": {\"file_path\": \"/big.json\", \"content\": \""
+                + content + "\"}}]</TOOLCALL>";
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < raw.length(); i += 3) {
+            chunks.add(raw.substring(i, Math.min(raw.length(), i + 3)));
+        }
+        List<Piece> pieces = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> ParserHarness.run(FORMAT, chunks));
+        assertThat(raw.length()).isGreaterThan(20_000);
+        assertThat(pieces).hasSize(1);
+        assertCall(pieces.get(0), "Write",
+                "{\"file_path\": \"/big.json\", \"content\": \"" + content + "\"}");
     }
 
     @Test
