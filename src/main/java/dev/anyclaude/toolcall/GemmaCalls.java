@@ -1,6 +1,7 @@
 package dev.anyclaude.toolcall;
 
 import dev.anyclaude.api.Json;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -320,6 +321,8 @@ final class GemmaCalls {
                 skipWhitespace();
                 if (at(quote)) {
                     params.add(new Arguments.Param(key, string(), stringKind));
+                } else if (!atEnd() && text.charAt(i) == '"') {
+                    params.add(new Arguments.Param(key, jsonString(), Arguments.ValueKind.STRING));
                 } else if (!atEnd() && (text.charAt(i) == '{' || text.charAt(i) == '[')) {
                     params.add(new Arguments.Param(key, Json.string(value()), Arguments.ValueKind.JSON));
                 } else {
@@ -341,6 +344,9 @@ final class GemmaCalls {
                 return NODES.stringNode(string());
             }
             char c = text.charAt(i);
+            if (c == '"') {
+                return NODES.stringNode(jsonString());
+            }
             if (c == '{') {
                 return object();
             }
@@ -431,6 +437,37 @@ final class GemmaCalls {
             }
             i = closing + quote.length();
             return text.substring(start, closing);
+        }
+
+        /**
+         * A JSON-quoted string, which models used to JSON sometimes write instead of the quote token. (The
+         * region scan does not know these quotes: a brace inside one may end the call early, which then does
+         * not read.)
+         */
+        private String jsonString() {
+            int start = i;
+            int k = i + 1;
+            boolean escaped = false;
+            while (k < end) {
+                char c = text.charAt(k);
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    break;
+                }
+                k++;
+            }
+            if (k >= end) {
+                throw new Unreadable("the call was cut off inside a string");
+            }
+            i = k + 1;
+            try {
+                return Json.parse(text.substring(start, i)).stringValue();
+            } catch (JacksonException notJson) {
+                return text.substring(start + 1, k);
+            }
         }
 
         /** A bare value, up to the next {@code ,} {@code }} {@code ]}, trimmed. */

@@ -20,15 +20,15 @@ import java.util.function.Consumer;
  * {@code <|START_ACTION|>} with {@code tool_name}/{@code parameters}). Finds the structural end of such a
  * region while it streams in, and reads the calls out of it.
  *
- * <p>Lenient in what it reads: {@code name} or {@code tool_name}, {@code arguments} or {@code parameters}, an
- * OpenAI-style {@code {"function": {...}}} wrapper, a bare object instead of an array, several arrays or
- * objects in a row, single-quoted strings, raw newlines inside strings, trailing commas, Python
- * {@code True/False/None}. Arguments go on as {@link Arguments.JsonText} (the typer decodes a double-encoded
+ * <p>Lenient in what it reads: {@code name}, {@code tool_name} or a string {@code function}; {@code arguments},
+ * {@code parameters} or {@code args}; an OpenAI-style {@code {"function": {...}}} wrapper; a bare object instead
+ * of an array, several arrays or objects in a row; single-quoted strings, raw newlines inside strings, trailing
+ * commas, Python {@code True/False/None}. Arguments go on as {@link Arguments.JsonText} (the typer decodes a double-encoded
  * string).
  */
 final class JsonCallArray {
 
-    private static final List<String> NAME_KEYS = List.of("name", "tool_name");
+    private static final List<String> NAME_KEYS = List.of("name", "tool_name", "function");
     private static final List<String> ARGUMENT_KEYS = List.of("arguments", "parameters", "args");
 
     /** Accepts more than JSON: what models write when they almost write JSON. */
@@ -266,9 +266,7 @@ final class JsonCallArray {
             String text = region.substring(span[0], open ? scan.pos : span[1]);
             entries.addAll(entries(text, open && end < 0));
         }
-        if (entries.isEmpty()) {
-            throw new IllegalArgumentException("no calls in " + opener);
-        }
+        // An empty array is a model saying "no calls": nothing to deliver.
         List<Piece.Call> out = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
             String raw = entries.size() == 1 ? region : entry.raw();

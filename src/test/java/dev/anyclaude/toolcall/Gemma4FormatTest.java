@@ -168,6 +168,16 @@ class Gemma4FormatTest {
     }
 
     @Test
+    void jsonQuotedStringsFromModelsUsedToJsonAreStringsToo() {
+        List<Piece> pieces = ParserHarness.parse(FORMAT,
+                "<|tool_call>call:Bash{command:\"echo \\\"a, b\\\"\",description:\"Print\",opts:{mode:\"x\"}}<tool_call|>");
+        List<Arguments.Param> params = params(pieces.get(0), "Bash");
+        assertThat(params.subList(0, 2)).containsExactly(string("command", "echo \"a, b\""),
+                string("description", "Print"));
+        assertThat(Json.parse(params.get(2).value())).isEqualTo(Json.parse("{\"mode\":\"x\"}"));
+    }
+
+    @Test
     void claims() {
         assertThat(FORMAT.claims("<|tool_call>call:Read{")).isEqualTo(ToolCallFormat.Claim.YES);
         assertThat(FORMAT.claims("<|tool_call>ca")).isEqualTo(ToolCallFormat.Claim.MAYBE);

@@ -103,6 +103,12 @@ class ToolCallsArrayFormatTest {
     }
 
     @Test
+    void anEmptyArrayIsNoCallAndLeavesNoMarkerBehind() {
+        assertThat(ParserHarness.parse(FORMAT, "Nothing to run.<tool_calls>[]</tool_calls>")).containsExactly(
+                new Piece.Text("Nothing to run."));
+    }
+
+    @Test
     void claimsOnlyAnArrayBecauseAnObjectIsMiniMaxM1() {
         assertThat(FORMAT.claims("<tool_calls>\n[{\"name\"")).isEqualTo(ToolCallFormat.Claim.YES);
         assertThat(FORMAT.claims("<tool_calls>\n{\"name\"")).isEqualTo(ToolCallFormat.Claim.NO);
