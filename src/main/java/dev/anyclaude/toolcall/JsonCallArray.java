@@ -250,7 +250,8 @@ final class JsonCallArray {
     /**
      * The calls in a whole region (opener, JSON, and the close marker unless the stream ended before it).
      *
-     * @throws IllegalArgumentException with the reason when the region holds no readable calls
+     * @return the calls, none for an empty array
+     * @throws IllegalArgumentException with the reason when the region cannot be read
      */
     static List<Piece.Call> read(String region, String opener, String close) {
         Scan scan = new Scan(close);
