@@ -295,7 +295,7 @@ public final class PythonLiteral {
                     throw new NotALiteral();
                 }
                 if (raw) {
-                    // A raw string keeps the backslash, but it still protects the next character from ending the string.
+                    // A raw string keeps the backslash, which still stops the next character ending the string.
                     out.append(c).append(text.charAt(pos + 1));
                     pos += 2;
                 } else {
@@ -331,9 +331,9 @@ public final class PythonLiteral {
             case 'u' -> out.appendCodePoint(hex(4));
             case 'U' -> out.appendCodePoint(hex(8));
             default -> {
-                if (e >= '0' && e <= '7') {
+                if (isOctal(e)) {
                     int value = e - '0';
-                    for (int i = 0; i < 2 && pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '7'; i++) {
+                    for (int i = 0; i < 2 && pos < text.length() && isOctal(text.charAt(pos)); i++) {
                         value = value * 8 + text.charAt(pos++) - '0';
                     }
                     out.append((char) value);
@@ -389,6 +389,10 @@ public final class PythonLiteral {
         if (!consume(c)) {
             throw new NotALiteral();
         }
+    }
+
+    private static boolean isOctal(char c) {
+        return c >= '0' && c <= '7';
     }
 
     private static boolean isDigit(char c) {
