@@ -43,9 +43,38 @@ public final class ToolArguments {
         if (raw == null || raw.isBlank()) {
             return Optional.of(new Result("{}", false));
         }
+        Parsed parsed = decodeLenient(raw);
+        return parsed == null ? Optional.empty()
+                : Optional.of(new Result(Json.string(asObject(parsed.node())), parsed.repaired()));
+    }
+
+    /**
+     * The arguments as a tree, decoded out of up to {@value #MAX_ENCODING_DEPTH} layers of JSON string
+     * encoding and repaired like {@link #decode}, but not wrapped: the caller sees a bare value or a string
+     * that held no JSON as it is. Null when the text is no JSON even after repair.
+     */
+    static JsonNode decodeTree(String raw) {
+        Parsed parsed = raw == null ? null : decodeLenient(raw);
+        return parsed == null ? null : parsed.node();
+    }
+
+    /**
+     * One JSON value: as written, else repaired when the repair makes an object or array of it. Null when
+     * neither works. For values inside other formats (an XML parameter holding JSON).
+     */
+    static JsonNode parseValue(String text) {
+        JsonNode node = tryParse(text);
+        if (node != null) {
+            return node;
+        }
+        node = tryParse(repair(text));
+        return node != null && node.isContainer() ? node : null;
+    }
+
+    private static Parsed decodeLenient(String raw) {
         Parsed parsed = parseLenient(raw);
         if (parsed == null) {
-            return Optional.empty();
+            return null;
         }
         JsonNode node = parsed.node();
         boolean repaired = parsed.repaired();
@@ -62,7 +91,7 @@ public final class ToolArguments {
             node = again.node();
             repaired |= again.repaired();
         }
-        return Optional.of(new Result(Json.string(asObject(node)), repaired));
+        return new Parsed(node, repaired);
     }
 
     private static JsonNode asObject(JsonNode node) {
@@ -91,7 +120,8 @@ public final class ToolArguments {
 
     private static JsonNode tryParse(String text) {
         try {
-            return Json.parse(text);
+            JsonNode node = Json.parse(text);
+            return node.isMissingNode() ? null : node;
         } catch (JacksonException notJson) {
             return null;
         }
@@ -99,8 +129,10 @@ public final class ToolArguments {
 
     /**
      * Best-effort fix of almost-JSON: strips markdown code fences and trailing commas, escapes raw
-     * control characters inside strings, and closes an unclosed string and unclosed brackets at the
-     * end. Never invents keys or values. Package-private for tests.
+     * control characters inside strings, closes an unclosed string and unclosed brackets at the end,
+     * drops a closing bracket that closes nothing ({@code [{"a":1}]}} — small models add one), and closes
+     * inner brackets a mismatched closer skips ({@code {"a":[1}} is {@code {"a":[1]}}). Never invents keys
+     * or values. Package-private for tests.
      */
     static String repair(String text) {
         String body = stripFences(text.strip());
@@ -133,9 +165,14 @@ public final class ToolArguments {
                 case '[' -> closers.push(']');
                 case '}', ']' -> {
                     dropTrailingComma(out);
-                    if (!closers.isEmpty() && closers.peek() == c) {
-                        closers.pop();
+                    if (!closers.contains(c)) {
+                        continue; // closes nothing that is open: a stray closer
                     }
+                    while (closers.peek() != c) {
+                        dropTrailingComma(out);
+                        out.append(closers.pop());
+                    }
+                    closers.pop();
                 }
                 default -> {
                 }
@@ -155,7 +192,7 @@ public final class ToolArguments {
         return out.toString();
     }
 
-    private static String stripFences(String text) {
+    static String stripFences(String text) {
         String body = text;
         if (body.startsWith("```")) {
             int newline = body.indexOf('\n');

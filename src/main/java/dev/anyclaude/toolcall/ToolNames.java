@@ -8,10 +8,14 @@ import java.util.Optional;
 
 /**
  * Matches the name a model wrote against the tools the request offered: exactly, then ignoring case,
- * then without the {@code functions.} prefix (harmony, Kimi) and a Kimi {@code :index} suffix. A name
- * that matches no offered tool is not a call (the caller delivers it as text).
+ * then without the {@code functions.} prefix (harmony, Kimi) and a Kimi {@code :index} suffix, then
+ * without a {@code json} content type glued on by harmony ({@code functions.shelljson}). A name that matches
+ * no offered tool, or looks like template residue ({@code {{ tc.name }}}, quotes, whitespace inside), is not
+ * a call (the caller delivers it as text).
  */
 public final class ToolNames {
+    private static final String GLUED_CONTENT_TYPE = "json";
+
     private ToolNames() {
     }
 
@@ -36,10 +40,21 @@ public final class ToolNames {
             bare = bare.substring("functions.".length());
         }
         int colon = bare.lastIndexOf(':');
-        if (colon > 0 && bare.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        if (colon > 0 && colon < bare.length() - 1 && bare.substring(colon + 1).chars().allMatch(Character::isDigit)) {
             bare = bare.substring(0, colon);
         }
-        return bare.equals(name) ? Optional.empty() : match(bare, tools);
+        if (!bare.equals(name)) {
+            found = match(bare, tools);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        // Harmony without its special tokens glues the content type to the name: functions.shelljson.
+        int glued = bare.length() - GLUED_CONTENT_TYPE.length();
+        if (glued > 0 && bare.regionMatches(true, glued, GLUED_CONTENT_TYPE, 0, GLUED_CONTENT_TYPE.length())) {
+            return match(bare.substring(0, glued), tools);
+        }
+        return Optional.empty();
     }
 
     private static Optional<Tool> match(String name, List<Tool> tools) {

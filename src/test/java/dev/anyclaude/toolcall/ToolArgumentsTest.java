@@ -121,4 +121,38 @@ class ToolArgumentsTest {
         assertThat(ToolArguments.repair("{\"a\": [1, {\"b\": \"c")).isEqualTo("{\"a\": [1, {\"b\": \"c\"}]}");
         assertThat(ToolArguments.repair("  {\"a\": 1}  ")).isEqualTo("{\"a\": 1}");
     }
+
+    @Test
+    void strayClosingBracketIsDropped() {
+        // E11: a small model closes once more than it opened.
+        assertThat(ToolArguments.decode("{\"a\": [1, 2]}}"))
+                .contains(new ToolArguments.Result("{\"a\":[1,2]}", true));
+        assertThat(ToolArguments.repair("[{\"query\":\"CA\",\"recall\":\"LA\"}]}"))
+                .isEqualTo("[{\"query\":\"CA\",\"recall\":\"LA\"}]");
+    }
+
+    @Test
+    void mismatchedCloserClosesWhatItSkips() {
+        assertThat(ToolArguments.normalise("{\"a\": [1, 2}")).contains("{\"a\":[1,2]}");
+        assertThat(ToolArguments.repair("{\"a\": [{\"b\": 1]}")).isEqualTo("{\"a\": [{\"b\": 1}]}");
+    }
+
+    @Test
+    void decodeTreeKeepsBareValuesUnwrapped() {
+        assertThat(ToolArguments.decodeTree("[1, 2]").isArray()).isTrue();
+        assertThat(ToolArguments.decodeTree("\"plain text\"").stringValue()).isEqualTo("plain text");
+        assertThat(ToolArguments.decodeTree("\"{\\\"a\\\": 1}\"").path("a").intValue()).isEqualTo(1);
+        assertThat(ToolArguments.decodeTree("{'a': 1}")).isNull();
+        assertThat(ToolArguments.decodeTree(null)).isNull();
+    }
+
+    @Test
+    void parseValueRepairsContainersOnly() {
+        assertThat(ToolArguments.parseValue("[1, 2").toString()).isEqualTo("[1,2]");
+        assertThat(ToolArguments.parseValue("[{\"a\": 1}]}").toString()).isEqualTo("[{\"a\":1}]");
+        assertThat(ToolArguments.parseValue("\"x\"").stringValue()).isEqualTo("x");
+        assertThat(ToolArguments.parseValue("\"unclosed")).isNull();
+        assertThat(ToolArguments.parseValue("hello")).isNull();
+        assertThat(ToolArguments.parseValue("")).isNull();
+    }
 }
