@@ -20,7 +20,12 @@ public final class FormatRegistry {
      * The families, in order of precedence for {@code auto}: where two claim the same text, the earlier
      * one wins.
      */
-    private static final List<ToolCallFormat> FORMATS = List.of();
+    private static final List<ToolCallFormat> FORMATS = List.of(
+            new CommandFormat(),
+            new ToolCallsArrayFormat(),
+            new NemotronFormat(),
+            new Gemma4Format(),
+            new FunctionGemmaFormat());
 
     /**
      * Model-name patterns (case-insensitive, found anywhere in the name, so {@code org/Model-GGUF:Q4}

@@ -44,7 +44,7 @@ class TextToolCallFilterTest {
                 "Let me look.\n<call>Read {\"file_path\":\"/tmp/a.txt\",\"limit\":\"20\"}</call>\n"
                         + "<call>Bash {\"command\":\"ls\"}</call>", StopReason.END_TURN)).isEqualTo(json("""
                 {"content":[{"type":"text","text":"Let me look.\\n"},
-                  {"type":"tool_use","name":"Read","input":{"file_path":"/tmp/a.txt","limit":"20"}},
+                  {"type":"tool_use","name":"Read","input":{"file_path":"/tmp/a.txt","limit":20}},
                   {"type":"tool_use","name":"Bash","input":{"command":"ls"}}],
                  "stop_reason":"tool_use"}"""));
     }
