@@ -30,7 +30,7 @@ final class GlmCalls {
 
     /**
      * {@code <tool_call>} followed by a tool name and then {@code <arg_key>} or {@code </tool_call>} (past
-     * separators). A name cannot start with {@code {} (Hermes) or {@code <} (Qwen3-Coder).
+     * separators). A name cannot start with an opening brace (Hermes) or {@code <} (Qwen3-Coder).
      */
     static Claim claim(String text, boolean atEnd) {
         if (!text.startsWith(OPEN)) {

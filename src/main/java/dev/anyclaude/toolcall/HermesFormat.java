@@ -56,7 +56,7 @@ public final class HermesFormat implements ToolCallFormat {
         return claim(fromOpener, false);
     }
 
-    /** {@code <tool_call>} followed, after whitespace, by {@code {} is a Hermes call (a Python dict starts so too). */
+    /** {@code <tool_call>} followed, after whitespace, by an opening brace is a Hermes call (a Python dict starts so too). */
     static Claim claim(String fromOpener, boolean atEnd) {
         if (!fromOpener.startsWith(OPEN)) {
             return Claim.NO;
@@ -175,6 +175,9 @@ public final class HermesFormat implements ToolCallFormat {
                     } else if (c == '{') {
                         depth = 1;
                         openedAt = pos++;
+                    } else if ((c == '}' || c == ']') && lastObjectEnd >= 0) {
+                        // A closer too many after the object (a common slip): not the end of the block yet.
+                        pos++;
                     } else if (Scanning.at(region, pos, CLOSE)) {
                         closeAt = pos;
                         return end = pos + CLOSE.length();

@@ -17,7 +17,7 @@ import java.util.List;
  * Values are untyped text (one newline dropped at each end) typed later by the tool's schema. Also read:
  * a bare {@code <function=...>} without {@code <tool_call>}, missing closing tags, closing tags inside code
  * values (see {@link FunctionTagScanner}). {@code <tool_call>} is this format's only when {@code <function=}
- * follows, which keeps it apart from Hermes ({@code {}) and GLM (a bare name), and keeps prose about the tag
+ * follows, which keeps it apart from Hermes (an opening brace) and GLM (a bare name), and keeps prose about the tag
  * in reasoning from becoming a call.
  *
  * <p>Reasoning is {@code <think>}…{@code </think>}. Qwen3.5 may start a call inside its reasoning without

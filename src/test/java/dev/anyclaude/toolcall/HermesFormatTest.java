@@ -144,6 +144,13 @@ class HermesFormatTest {
     }
 
     @Test
+    void aBraceTooManyBeforeTheCloseTagStaysInTheCall() {
+        String block = "<tool_call>{\"name\": \"Read\", \"arguments\": {\"file_path\": \"x\"}}}\n</tool_call>";
+        assertThat(ParserHarness.parse(HERMES, block + "ok")).containsExactly(
+                call("Read", "{\"file_path\": \"x\"}", block), new Piece.Text("ok"));
+    }
+
+    @Test
     void objectWithoutNameIsMalformed() {
         String block = "<tool_call>{\"arguments\": {\"a\": 1}}</tool_call>";
         assertThat(ParserHarness.parse(HERMES, block)).singleElement().isInstanceOf(Piece.Malformed.class);
