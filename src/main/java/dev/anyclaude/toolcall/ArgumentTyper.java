@@ -25,9 +25,9 @@ import java.util.Set;
  *
  * <p>Choices where the reference leaves one:
  * <ul>
- * <li>{@link Arguments.ValueKind#UNTYPED} values lose one template newline at each end
- *     ({@code <parameter=x>\nvalue\n</parameter>}), as vLLM does; format parsers pass the text between the
- *     tags as it is. {@code STRING} and {@code JSON} values are taken as they are.</li>
+ * <li>Values are taken as the format parser hands them over: a parser whose template frames values
+ *     with newlines ({@code <parameter=x>\nvalue\n</parameter>}) drops exactly those, since only it knows
+ *     the template (GLM and MiniMax values have no such framing and may end in a newline of their own).</li>
  * <li>A boolean is {@code true}/{@code false} in any case; {@code 1/0} and {@code yes/no} only when the
  *     schema allows no string (and, as the integer is tried first, no integer).</li>
  * <li>An integer accepts an integral decimal ({@code 3.0}, {@code 1e3}), never {@code 1.5}; a number that
@@ -142,26 +142,9 @@ public final class ArgumentTyper {
                 yield literal != null ? literal : NODES.stringNode(value);
             }
             case UNTYPED -> {
-                String text = withoutTemplateNewlines(value);
-                yield property == null ? lenient(text) : fromText(text, property, tool, 0, 0);
+                yield property == null ? lenient(value) : fromText(value, property, tool, 0, 0);
             }
         };
-    }
-
-    /** Drops the one newline a template writes after the opening and before the closing tag. */
-    static String withoutTemplateNewlines(String value) {
-        String v = value;
-        if (v.startsWith("\r\n")) {
-            v = v.substring(2);
-        } else if (v.startsWith("\n")) {
-            v = v.substring(1);
-        }
-        if (v.endsWith("\r\n")) {
-            v = v.substring(0, v.length() - 2);
-        } else if (v.endsWith("\n")) {
-            v = v.substring(0, v.length() - 1);
-        }
-        return v;
     }
 
     // ---- shared ----

@@ -23,8 +23,8 @@ public sealed interface Arguments {
      * One named value. {@link ValueKind#UNTYPED} values are converted by the schema (XML formats write
      * every value as text); {@link ValueKind#STRING} values are strings whatever they look like (DSML
      * {@code string="true"}, Gemma's quoted strings); {@link ValueKind#JSON} values are JSON or Python literals.
-     * An UNTYPED value is the text between the tags as written: {@link ArgumentTyper} drops the one
-     * newline a template puts after the opening and before the closing tag, so parsers must not.
+     * A value is the model's text without the template's framing: Qwen3-Coder's template writes a newline
+     * after {@code <parameter=x>} and before {@code </parameter>}, and its parser drops exactly those.
      */
     record Param(String name, String value, ValueKind kind) {
     }

@@ -134,8 +134,9 @@ class ArgumentTyperTest {
         }
 
         @Test
-        void onlyTheTemplateNewlineOnEachSideIsRemoved() {
-            assertThat(convert("{\"type\":\"string\"}", "\ndef f():\n    return 1\n\n"))
+        void stringValueKeepsItsOwnNewlinesAndIndentation() {
+            // the parser already dropped the template's framing newlines: what is left is the value
+            assertThat(convert("{\"type\":\"string\"}", "def f():\n    return 1\n"))
                     .isEqualTo("\"def f():\\n    return 1\\n\"");
         }
     }
@@ -223,10 +224,10 @@ class ArgumentTyperTest {
         }
 
         @Test
-        void stringWithoutTemplateNewlinesIsKeptWhole() {
-            assertThat(convert("{\"type\":\"string\"}", "  indented\n\n")).isEqualTo("\"  indented\\n\"");
-            assertThat(convert("{\"type\":\"string\"}", "\r\nwindows\r\n")).isEqualTo("\"windows\"");
-            assertThat(convert("{\"type\":\"string\"}", "\n")).isEqualTo("\"\"");
+        void stringIsKeptWholeWhitespaceIncluded() {
+            assertThat(convert("{\"type\":\"string\"}", "  indented\n\n")).isEqualTo("\"  indented\\n\\n\"");
+            assertThat(convert("{\"type\":\"string\"}", "\r\nwindows\r\n")).isEqualTo("\"\\r\\nwindows\\r\\n\"");
+            assertThat(convert("{\"type\":\"string\"}", "\n")).isEqualTo("\"\\n\"");
             assertThat(convert("{\"type\":\"string\"}", "")).isEqualTo("\"\"");
         }
 
@@ -311,7 +312,7 @@ class ArgumentTyperTest {
 
         @Test
         void withoutASchemaEveryParameterIsReadLeniently() {
-            assertThat(ArgumentTyper.type(new Params(List.of(untyped("n", "5"), untyped("s", "\nhello\n"),
+            assertThat(ArgumentTyper.type(new Params(List.of(untyped("n", "5"), untyped("s", "hello"),
                     new Param("t", "5", ValueKind.STRING))), null).map(Json::string))
                     .contains("{\"n\":5,\"s\":\"hello\",\"t\":\"5\"}");
         }
@@ -498,8 +499,8 @@ class ArgumentTyperTest {
 
         @Test
         void writeKeepsContentVerbatim() {
-            assertThat(typeParams(WRITE, untyped("file_path", "\n/tmp/a.py\n"),
-                    untyped("content", "\nprint(\"hi\")\nx = None\n\n")))
+            assertThat(typeParams(WRITE, untyped("file_path", "/tmp/a.py"),
+                    untyped("content", "print(\"hi\")\nx = None\n")))
                     .isEqualTo("{\"file_path\":\"/tmp/a.py\",\"content\":\"print(\\\"hi\\\")\\nx = None\\n\"}");
             assertThat(typeParams(WRITE, untyped("file_path", "/tmp/n.txt"), untyped("content", "12345")))
                     .isEqualTo("{\"file_path\":\"/tmp/n.txt\",\"content\":\"12345\"}");
@@ -509,9 +510,9 @@ class ArgumentTyperTest {
 
         @Test
         void bashTimeoutIsANumberAndBackgroundABoolean() {
-            assertThat(typeParams(BASH, untyped("command", "\nls -la | grep \"x\" > out.txt\n"),
-                    untyped("timeout", "\n60000\n"), untyped("run_in_background", "\nTrue\n"),
-                    untyped("description", "\nList files\n")))
+            assertThat(typeParams(BASH, untyped("command", "ls -la | grep \"x\" > out.txt"),
+                    untyped("timeout", " 60000 "), untyped("run_in_background", "True"),
+                    untyped("description", "List files")))
                     .isEqualTo("{\"command\":\"ls -la | grep \\\"x\\\" > out.txt\",\"timeout\":60000,"
                             + "\"run_in_background\":true,\"description\":\"List files\"}");
         }
@@ -526,10 +527,10 @@ class ArgumentTyperTest {
 
         @Test
         void editKeepsCodeWithQuotesAndClosingTags() {
-            // E13/E14: what the parser found between the tags, template newlines included
+            // E13/E14: what the parser found between the tags
             assertThat(typeParams(EDIT, untyped("file_path", "a.js"),
-                    untyped("old_string", "\nif (x) {\n  return \"a\\\\b\";\n}\n"),
-                    untyped("new_string", "\n</parameter> '}' null 0\n"),
+                    untyped("old_string", "if (x) {\n  return \"a\\\\b\";\n}"),
+                    untyped("new_string", "</parameter> '}' null 0"),
                     untyped("replace_all", "false")))
                     .isEqualTo("{\"file_path\":\"a.js\",\"old_string\":\"if (x) {\\n  return \\\"a\\\\\\\\b\\\";\\n}\","
                             + "\"new_string\":\"</parameter> '}' null 0\",\"replace_all\":false}");

@@ -1,0 +1,282 @@
+package dev.anyclaude.toolcall;
+
+import dev.anyclaude.toolcall.Scanning.Look;
+import dev.anyclaude.toolcall.ToolCallFormat.Claim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The call grammar GLM-4.5 / 4.6 and GLM-4.7 / 5 share:
+ * <pre>
+ * &lt;tool_call&gt;NAME SEP (&lt;arg_key&gt;K&lt;/arg_key&gt; SEP &lt;arg_value&gt;V&lt;/arg_value&gt; SEP)* &lt;/tool_call&gt;
+ * </pre>
+ * SEP is a newline (4.5 / 4.6), nothing (4.7 / 5), or a literal backslash-n some models write instead of the
+ * newline. Values are written raw when strings and as JSON otherwise, so they are passed on untyped and
+ * exactly as written. An {@code </arg_value>} inside a value (code) ends it only when an {@code <arg_key>},
+ * {@code </tool_call>} or the end of the stream follows.
+ */
+final class GlmCalls {
+    static final String OPEN = "<tool_call>";
+    static final String CLOSE = "</tool_call>";
+    private static final String KEY = "<arg_key>";
+    private static final String KEY_CLOSE = "</arg_key>";
+    private static final String VALUE = "<arg_value>";
+    private static final String VALUE_CLOSE = "</arg_value>";
+    private static final String ESCAPED_NEWLINE = "\\n";
+
+    private GlmCalls() {
+    }
+
+    /**
+     * {@code <tool_call>} followed by a tool name and then {@code <arg_key>} or {@code </tool_call>} (past
+     * separators). A name cannot start with an opening brace (Hermes) or {@code <} (Qwen3-Coder).
+     */
+    static Claim claim(String text, boolean atEnd) {
+        if (!text.startsWith(OPEN)) {
+            return Claim.NO;
+        }
+        int i = Scanning.skipWhitespace(text, OPEN.length());
+        int j = i;
+        while (j < text.length() && Scanning.isNameChar(text.charAt(j))) {
+            if (j - i >= Scanning.MAX_NAME) {
+                return Claim.NO;
+            }
+            j++;
+        }
+        if (j == text.length()) {
+            if (!atEnd) {
+                return Claim.MAYBE;
+            }
+            // Cut off: a name alone is a (truncated) call without arguments, nothing at all is not one.
+            return j == i ? Claim.NO : Claim.YES;
+        }
+        if (j == i) {
+            return Claim.NO;
+        }
+        int k = skipSeparators(text, j);
+        if (k == text.length() || cutSeparator(text, k)) {
+            return atEnd ? Claim.YES : Claim.MAYBE;
+        }
+        return switch (Scanning.startsOneOf(text, k, KEY, CLOSE)) {
+            case YES -> Claim.YES;
+            case MORE -> atEnd ? Claim.YES : Claim.MAYBE;
+            case NO -> Claim.NO;
+        };
+    }
+
+    static int skipSeparators(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                i++;
+            } else if (text.startsWith(ESCAPED_NEWLINE, i)) {
+                i += ESCAPED_NEWLINE.length();
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** The text ends in a backslash that may become a literal backslash-n. */
+    private static boolean cutSeparator(String text, int at) {
+        return at == text.length() - 1 && text.charAt(at) == '\\';
+    }
+
+    static final class Parser extends RegionParser {
+        private final Scanning.Resume<Scanner> resume = new Scanning.Resume<>();
+
+        Parser(Reasoning reasoning) {
+            super(List.of(OPEN), reasoning);
+        }
+
+        @Override
+        protected Claim accepts(String region, String opener, boolean atEnd) {
+            return claim(region, atEnd);
+        }
+
+        @Override
+        protected int regionEnd(String region, String opener, int from) {
+            Scanner scanner = resume.state(region);
+            if (scanner == null) {
+                scanner = new Scanner();
+            }
+            int end = scanner.advance(region, false);
+            if (end < 0) {
+                resume.remember(region, scanner);
+            } else {
+                resume.forget();
+            }
+            return end;
+        }
+
+        @Override
+        protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
+            Scanner scanner = new Scanner();
+            scanner.advance(region, true);
+            if (scanner.failure != null) {
+                return failure(scanner.failure);
+            }
+            return List.of(new Piece.Call(scanner.name, new Arguments.Params(scanner.params), region));
+        }
+    }
+
+    /** Walks one call; resumable, its state depends only on the text consumed. */
+    private static final class Scanner {
+        private enum Mode { NAME, BODY, AFTER_KEY, VALUE, DONE }
+
+        private Mode mode = Mode.NAME;
+        private int pos = OPEN.length();
+        private String name;
+        private final List<Arguments.Param> params = new ArrayList<>();
+        private String key;
+        private int valueStart;
+        private int end = -1;
+        private String failure;
+
+        int advance(String region, boolean atEnd) {
+            while (end < 0) {
+                boolean progressed = switch (mode) {
+                    case NAME -> name(region, atEnd);
+                    case BODY -> body(region, atEnd);
+                    case AFTER_KEY -> afterKey(region, atEnd);
+                    case VALUE -> value(region, atEnd);
+                    case DONE -> throw new IllegalStateException();
+                };
+                if (!progressed) {
+                    return -1;
+                }
+            }
+            return end;
+        }
+
+        private boolean finish(int at) {
+            end = at;
+            mode = Mode.DONE;
+            return true;
+        }
+
+        private boolean fail(String reason, int at) {
+            failure = reason;
+            return finish(at);
+        }
+
+        private boolean name(String region, boolean atEnd) {
+            int i = Scanning.skipWhitespace(region, pos);
+            int j = i;
+            while (j < region.length() && Scanning.isNameChar(region.charAt(j))) {
+                j++;
+            }
+            if (j == region.length() && !atEnd) {
+                return false;
+            }
+            if (j == i) {
+                return fail("no tool name after <tool_call>", region.length());
+            }
+            name = region.substring(i, j);
+            pos = j;
+            mode = Mode.BODY;
+            return true;
+        }
+
+        private boolean body(String region, boolean atEnd) {
+            int k = skipSeparators(region, pos);
+            if (Scanning.at(region, k, KEY)) {
+                int close = region.indexOf(KEY_CLOSE, k + KEY.length());
+                if (close < 0) {
+                    return atEnd && fail("the call is cut off in an argument name", region.length());
+                }
+                key = region.substring(k + KEY.length(), close).strip();
+                pos = close + KEY_CLOSE.length();
+                mode = Mode.AFTER_KEY;
+                return true;
+            }
+            if (Scanning.at(region, k, CLOSE)) {
+                return finish(k + CLOSE.length());
+            }
+            if (Scanning.at(region, k, OPEN)) {
+                return finish(pos);
+            }
+            if (k == region.length() || cutSeparator(region, k)
+                    || Scanning.startsOneOf(region, k, KEY, CLOSE, OPEN) == Look.MORE) {
+                return atEnd && finish(region.length());
+            }
+            // Text after the last argument: the call ended without </tool_call>.
+            return finish(pos);
+        }
+
+        private boolean afterKey(String region, boolean atEnd) {
+            int k = skipSeparators(region, pos);
+            if (Scanning.at(region, k, VALUE)) {
+                valueStart = k + VALUE.length();
+                pos = valueStart;
+                mode = Mode.VALUE;
+                return true;
+            }
+            if (k == region.length() || cutSeparator(region, k) || Scanning.cutShort(region, k, VALUE)) {
+                return atEnd && fail("the call is cut off after argument " + key, region.length());
+            }
+            int close = region.indexOf(CLOSE, k);
+            if (close < 0) {
+                return atEnd && fail("argument " + key + " has no value", region.length());
+            }
+            return fail("argument " + key + " has no value", close + CLOSE.length());
+        }
+
+        private boolean value(String region, boolean atEnd) {
+            while (true) {
+                int lt = region.indexOf('<', pos);
+                if (lt < 0) {
+                    pos = region.length();
+                    return atEnd && closeValue(region, region.length()) && finish(region.length());
+                }
+                if (Scanning.at(region, lt, VALUE_CLOSE)) {
+                    Look look = followedBy(region, lt + VALUE_CLOSE.length(), atEnd, KEY, CLOSE);
+                    if (look == Look.MORE) {
+                        pos = lt;
+                        return false;
+                    }
+                    if (look == Look.YES) {
+                        closeValue(region, lt);
+                        pos = lt + VALUE_CLOSE.length();
+                        mode = Mode.BODY;
+                        return true;
+                    }
+                    pos = lt + VALUE_CLOSE.length();
+                } else if (Scanning.at(region, lt, CLOSE)) {
+                    // </arg_value> missing: </tool_call> ends the value when the next call or the end follows.
+                    Look look = followedBy(region, lt + CLOSE.length(), atEnd, OPEN);
+                    if (look == Look.MORE) {
+                        pos = lt;
+                        return false;
+                    }
+                    if (look == Look.YES) {
+                        closeValue(region, lt);
+                        return finish(lt + CLOSE.length());
+                    }
+                    pos = lt + CLOSE.length();
+                } else if (!atEnd && Scanning.startsOneOf(region, lt, VALUE_CLOSE, CLOSE) == Look.MORE) {
+                    pos = lt;
+                    return false;
+                } else {
+                    pos = lt + 1;
+                }
+            }
+        }
+
+        private boolean closeValue(String region, int at) {
+            params.add(new Arguments.Param(key, region.substring(valueStart, at), Arguments.ValueKind.UNTYPED));
+            return true;
+        }
+
+        private static Look followedBy(String region, int from, boolean atEnd, String... tokens) {
+            int i = skipSeparators(region, from);
+            if (i == region.length() || cutSeparator(region, i)) {
+                return atEnd ? Look.YES : Look.MORE;
+            }
+            Look look = Scanning.startsOneOf(region, i, tokens);
+            return look == Look.MORE && atEnd ? Look.YES : look;
+        }
+    }
+}
