@@ -21,6 +21,13 @@ public final class FormatRegistry {
      * one wins.
      */
     private static final List<ToolCallFormat> FORMATS = List.of(
+            // <tool_call>, told apart by what follows: <function= | { | NAME<arg_key>
+            new Qwen3CoderFormat(),
+            new HermesFormat(),
+            new Glm45Format(),
+            new Glm47Format(),
+            new MiniMaxM2Format(),
+            new SeedOssFormat(),
             new CommandFormat(),
             new ToolCallsArrayFormat(),
             new NemotronFormat(),
