@@ -287,8 +287,7 @@ public final class AutoFormat implements ToolCallFormat {
                         continue;
                     }
                     if (lastBacktick) {
-                        emit(marker, out);
-                        buf.delete(0, marker.length());
+                        declined(marker, out);
                         continue;
                     }
                     Decision decision = decide(buf.toString(), atEnd || buf.length() > MAX_UNDECIDED);
@@ -300,12 +299,18 @@ public final class AutoFormat implements ToolCallFormat {
                             choose(decision.format(), this, out);
                             return;
                         }
-                        case NO -> {
-                            emit(marker, out);
-                            buf.delete(0, marker.length());
-                        }
+                        case NO -> declined(marker, out);
                     }
                 }
+            }
+
+            /** An opener that is not a call is text; one that starts with a fence (```json) still opens or closes it. */
+            private void declined(String marker, Consumer<Piece> out) {
+                if (marker.startsWith(FENCE)) {
+                    inFence = !inFence;
+                }
+                emit(marker, out);
+                buf.delete(0, marker.length());
             }
 
             private void emit(String text, Consumer<Piece> out) {

@@ -1,5 +1,6 @@
 package dev.anyclaude.bench;
 
+import dev.anyclaude.api.SseEncoder;
 import dev.anyclaude.api.StopReason;
 import dev.anyclaude.api.StreamEvent;
 import dev.anyclaude.api.Tool;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the text tool-call filter costs per text delta, against the same deltas going straight to the
  * assembler. A response is {@value #DELTAS} deltas of 1–5 characters (as local servers stream tokens),
- * either prose and code without any marker, or dense with calls. Scores are nanoseconds per delta.
+ * either prose and code without any marker, or dense with calls. Scores are nanoseconds per delta;
+ * {@code encodedResponse} also encodes every event to SSE bytes, as the gateway does before writing.
  * Run with {@code scripts/bench} (see docs/BENCHMARKS.md).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -119,6 +121,19 @@ public class TextToolCallFilterBenchmark {
     @OperationsPerInvocation(DELTAS)
     public void response(Blackhole blackhole) {
         ResponseAssembler assembler = new ResponseAssembler(blackhole::consume, "msg_bench", "bench", 100);
+        ModelEventSink sink = format == null ? assembler
+                : new TextToolCallFilter(format, tools, () -> "toolu_bench", assembler);
+        for (ModelEvent event : events) {
+            sink.accept(event);
+        }
+    }
+
+    /** The same, each event also encoded to its SSE bytes as the gateway sends them: the filter's share of the work. */
+    @Benchmark
+    @OperationsPerInvocation(DELTAS)
+    public void encodedResponse(Blackhole blackhole) {
+        ResponseAssembler assembler = new ResponseAssembler(event -> blackhole.consume(SseEncoder.encode(event)),
+                "msg_bench", "bench", 100);
         ModelEventSink sink = format == null ? assembler
                 : new TextToolCallFilter(format, tools, () -> "toolu_bench", assembler);
         for (ModelEvent event : events) {

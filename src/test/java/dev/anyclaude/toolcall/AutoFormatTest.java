@@ -147,6 +147,30 @@ class AutoFormatTest {
     }
 
     @Test
+    void anOpenerThatStartsWithAFenceAndIsDeclinedStillOpensTheFence() {
+        ToolCallFormat fencedJson = new ToolCallFormat() {
+            public String name() {
+                return "fenced-json";
+            }
+
+            public FormatParser newParser() {
+                return FormatRegistry.none().newParser();
+            }
+
+            public List<String> openers() {
+                return List.of("```json");
+            }
+
+            public Claim claims(String fromOpener) {
+                return Claim.NO;
+            }
+        };
+        AutoFormat auto = new AutoFormat(List.of(fencedJson, TOY_JSON));
+        String raw = "```json\n<call>{\"name\": \"Read\", \"arguments\": {}}</call>\n```\nok";
+        assertThat(ParserHarness.parse(auto, raw)).containsExactly(new Piece.Text(raw));
+    }
+
+    @Test
     void autoClaimsWhatAnyOfItsFormatsClaims() {
         assertThat(AUTO.claims("<call>{")).isEqualTo(ToolCallFormat.Claim.YES);
         assertThat(AUTO.claims("<call><fn=R")).isEqualTo(ToolCallFormat.Claim.YES);
