@@ -34,6 +34,7 @@ final class DeepSeekCallParser extends RegionParser {
     private static final int HEAD_LIMIT = 1024;
 
     private final LeadingOpenMarker leading;
+    private final JsonBodyScan.Terminators terminators = new JsonBodyScan.Terminators(TERMINATORS);
 
     DeepSeekCallParser(Reasoning reasoning) {
         super(concat(SECTION_BEGINS, List.of(CALL_BEGIN, FUNCTION_SEP), EMPTY), reasoning);
@@ -165,19 +166,8 @@ final class DeepSeekCallParser extends RegionParser {
      * The first terminator at or after {@code from} that is not inside a JSON string of the arguments,
      * or null.
      */
-    private static Markers.Match terminator(String region, String opener, int body, int from) {
-        int json = jsonStart(region, opener, body);
-        int at = from;
-        while (true) {
-            Markers.Match match = Markers.earliest(region, at, TERMINATORS);
-            if (match == null) {
-                return null;
-            }
-            if (json < 0 || json > match.index() || !JsonBodyScan.insideString(region, json, match.index())) {
-                return match;
-            }
-            at = match.index() + 1;
-        }
+    private Markers.Match terminator(String region, String opener, int body, int from) {
+        return terminators.find(region, jsonStart(region, opener, body), from);
     }
 
     /** The first brace or bracket after the separator, or -1 (no separator or no JSON near it). */
