@@ -77,6 +77,17 @@ class DeepSeekV31FormatTest {
     }
 
     @Test
+    void largeWriteInSmallChunksIsOneCall() {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; content.length() < 20_000; i++) {
+            content.append("fn f").append(i).append("() { return \\\"").append(CALL_END).append("\\\"; }\\n");
+        }
+        String json = "{\"file_path\": \"gen.rs\", \"content\": \"" + content + "\"}";
+        String raw = CALLS_BEGIN + call("Write", json);
+        assertThat(ParserHarness.parse(V31, raw + CALLS_END)).containsExactly(parsed("Write", json, raw));
+    }
+
+    @Test
     void claimsTheUnfencedShape() {
         assertThat(V31.claims(CALLS_BEGIN + call("Read", "{}"))).isEqualTo(ToolCallFormat.Claim.YES);
         assertThat(V31.claims(CALL_BEGIN + "Read" + TOOL_SEP)).isEqualTo(ToolCallFormat.Claim.MAYBE);

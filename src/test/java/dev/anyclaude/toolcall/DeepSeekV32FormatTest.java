@@ -116,6 +116,23 @@ class DeepSeekV32FormatTest {
     }
 
     @Test
+    void largeWriteInSmallChunksKeepsEveryParameter() {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; content.length() < 20_000; i++) {
+            content.append("row ").append(i).append(": ").append(D.parameterEnd()).append(" <b>{").append(i).append("}</b>\n");
+        }
+        String write = invoke("Write", param("file_path", true, "big.txt"), param("content", true, content.toString()));
+        String edit = invoke("Edit", param("file_path", true, "big.txt"), param("old_string", true, "row 1:"),
+                param("new_string", true, "row one:"), param("replace_all", false, "false"));
+        String raw = D.functionCalls() + "\n" + write + "\n" + edit + "\n" + D.functionCallsEnd();
+        assertThat(ParserHarness.parse(V32, raw)).containsExactly(
+                call("Write", D.functionCalls() + "\n" + write, string("file_path", "big.txt"),
+                        string("content", content.toString())),
+                call("Edit", edit, string("file_path", "big.txt"), string("old_string", "row 1:"),
+                        string("new_string", "row one:"), json("replace_all", "false")));
+    }
+
+    @Test
     void claimsABlockFollowedByAnInvoke() {
         assertThat(V32.claims(D.functionCalls() + "\n" + D.invoke() + " name=\"Read\">")).isEqualTo(ToolCallFormat.Claim.YES);
         assertThat(V32.claims(D.toolCalls() + "\n<")).isEqualTo(ToolCallFormat.Claim.MAYBE);

@@ -126,7 +126,7 @@ class KimiK2FormatTest {
     void largeWriteInSmallChunksIsOneCall() {
         StringBuilder content = new StringBuilder();
         for (int i = 0; content.length() < 20_000; i++) {
-            content.append("line ").append(i).append(": {\\\"k\\\": \\\"").append("x").append("\\\"}\\n");
+            content.append("line ").append(i).append(": {\\\"k\\\": \\\"").append(CALL_END).append("\\\"}\\n");
         }
         String json = "{\"file_path\": \"big.txt\", \"content\": \"" + content + "\"}";
         String raw = SECTION_BEGIN + call("functions.Write:0", json);
