@@ -2,9 +2,11 @@ package dev.anyclaude.toolcall;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.anyclaude.toolcall.DeepSeekMarkers.Dsml;
 
@@ -27,9 +29,9 @@ final class DsmlParser extends RegionParser {
     private static final int LOOK_BACK = 256;
 
     static final List<String> BLOCK_BEGINS = BARS.stream()
-            .flatMap(d -> java.util.stream.Stream.of(d.functionCalls(), d.toolCalls())).toList();
+            .flatMap(d -> Stream.of(d.functionCalls(), d.toolCalls())).toList();
     private static final List<String> BLOCK_ENDS = BARS.stream()
-            .flatMap(d -> java.util.stream.Stream.of(d.functionCallsEnd(), d.toolCallsEnd())).toList();
+            .flatMap(d -> Stream.of(d.functionCallsEnd(), d.toolCallsEnd())).toList();
     private static final List<String> INVOKES = BARS.stream().map(Dsml::invoke).toList();
 
     private final LeadingOpenMarker leading;
@@ -271,7 +273,7 @@ final class DsmlParser extends RegionParser {
         while (m.find()) {
             switch (m.group(1)) {
                 case "name" -> name = m.group(2);
-                case "string" -> kind = switch (m.group(2).strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "string" -> kind = switch (m.group(2).strip().toLowerCase(Locale.ROOT)) {
                     case "true" -> Arguments.ValueKind.STRING;
                     case "false" -> Arguments.ValueKind.JSON;
                     default -> Arguments.ValueKind.UNTYPED;

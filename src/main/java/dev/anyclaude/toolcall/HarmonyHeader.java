@@ -154,7 +154,7 @@ final class HarmonyHeader {
                 if (word != null) {
                     int k = j + word.length();
                     if (bareStart) {
-                        Result follower = bareFollower(s, k, atEnd);
+                        Result follower = bareFollower(s, word, k, atEnd);
                         if (follower != null) {
                             return follower;
                         }
@@ -190,10 +190,12 @@ final class HarmonyHeader {
     }
 
     /**
-     * At the very start, without a role or tokens, a channel word counts only when glued to content that
-     * cannot continue an ordinary word ({@code analysisWe…}), or when a recipient follows. Null: it counts.
+     * At the very start, without a role or tokens, a channel word counts only when glued to its content
+     * ({@code analysisWe…}, {@code analysisuser asks…}) or followed by a recipient; {@code analysis shows…}
+     * is prose. No English word continues {@code analysis} or {@code commentary} with a letter, but
+     * {@code final} goes on as finally, finalize, finals: that one needs a non-lowercase follower. Null: it counts.
      */
-    private static Result bareFollower(CharSequence s, int at, boolean atEnd) {
+    private static Result bareFollower(CharSequence s, String word, int at, boolean atEnd) {
         if (at == s.length()) {
             return atEnd ? NOT_A_HEADER : NEED_MORE;
         }
@@ -203,9 +205,9 @@ final class HarmonyHeader {
             if (JsonBodyScan.startsWith(s, j, TO)) {
                 return null;
             }
-            return !atEnd && JsonBodyScan.couldBecome(s, j, TO) ? NEED_MORE : NOT_A_HEADER;
+            return !atEnd && (j == s.length() || JsonBodyScan.couldBecome(s, j, TO)) ? NEED_MORE : NOT_A_HEADER;
         }
-        return Character.isLowerCase(c) ? NOT_A_HEADER : null;
+        return word.equals("final") && Character.isLowerCase(c) ? NOT_A_HEADER : null;
     }
 
     /**

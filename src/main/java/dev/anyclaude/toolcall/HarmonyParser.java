@@ -2,6 +2,7 @@ package dev.anyclaude.toolcall;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static dev.anyclaude.toolcall.HarmonyHeader.CHANNEL;
 import static dev.anyclaude.toolcall.HarmonyHeader.START;
@@ -29,8 +30,8 @@ final class HarmonyParser implements FormatParser {
     /** Begin the next message; what a stripping server leaves of a role and a channel counts too. */
     private static final List<String> STARTS = List.of(START, CHANNEL, "assistantcommentary", "assistantfinal",
             "assistantanalysis", "assistant to=functions.");
-    private static final List<String> TERMINATORS = DeepSeekCallParser.concat(STOPS, STARTS);
-    private static final List<String> TEXT_MARKERS = DeepSeekCallParser.concat(TERMINATORS, List.of(FENCE));
+    private static final List<String> TERMINATORS = Stream.concat(STOPS.stream(), STARTS.stream()).toList();
+    private static final List<String> TEXT_MARKERS = Stream.concat(TERMINATORS.stream(), Stream.of(FENCE)).toList();
     private static final List<String> FENCE_ONLY = List.of(FENCE);
     private static final int LONGEST_TERMINATOR = TERMINATORS.stream().mapToInt(String::length).max().orElseThrow();
 

@@ -98,6 +98,8 @@ class HarmonyFormatTest {
     void strippedFinalAndStrippedRoleHeaderRecipient() {
         assertThat(ParserHarness.parse(HARMONY, "analysisWe need to answer with one word.assistantfinalfour"))
                 .containsExactly(new Piece.Thinking("We need to answer with one word."), new Piece.Text("four"));
+        assertThat(ParserHarness.parse(HARMONY, "analysisuser asks for the day.assistantfinalIt is Monday."))
+                .containsExactly(new Piece.Thinking("user asks for the day."), new Piece.Text("It is Monday."));
         String head = "assistant to=functions.Bashcommentary json";
         assertThat(ParserHarness.parse(HARMONY, "analysisCheck the directory." + head + "{\"command\":\"pwd\"}"))
                 .containsExactly(new Piece.Thinking("Check the directory."),
@@ -114,7 +116,7 @@ class HarmonyFormatTest {
 
     @Test
     void ordinaryTextIsNotReadAsStrippedChannels() {
-        for (String text : new String[] {"analysis shows the bug is in the parser.", "finalize the release first.",
+        for (String text : new String[] {"analysis shows the bug is in the parser.", "finalize the release first.", "finally done.", "analysis\n\nof the logs",
                 "Hello! 3 < 4 and {\"a\": 1}.", "assistant managers to=do", "commentary on the code: fine."}) {
             assertThat(ParserHarness.parse(HARMONY, text)).as(text).containsExactly(new Piece.Text(text));
         }
