@@ -149,7 +149,7 @@ final class HarmonyHeader {
             if (recipient != null && s.charAt(j) == '{') {
                 return header(j, channel, recipient, tokens, typed);
             }
-            if (channel == null && recipient == null && j == i && (role && j == itemStart || bareStart && j == itemStart)) {
+            if (channel == null && recipient == null && (role || bareStart) && j == itemStart) {
                 String word = channelWord(s, j);
                 if (word != null) {
                     int k = j + word.length();
