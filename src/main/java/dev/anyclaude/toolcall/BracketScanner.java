@@ -142,8 +142,7 @@ final class BracketScanner {
      * The spans {@code [start, end)} of the top-level elements of the array text {@code [a, b, …]}
      * (whitespace trimmed), or null when the text is not one bracketed array.
      */
-    static List<int[]> elementSpans(String array, boolean python) {
-        String text = array;
+    static List<int[]> elementSpans(String text, boolean python) {
         int open = 0;
         while (open < text.length() && Character.isWhitespace(text.charAt(open))) {
             open++;
@@ -154,7 +153,7 @@ final class BracketScanner {
         List<int[]> spans = new ArrayList<>();
         int i = open + 1;
         while (true) {
-            while (i < text.length() && (Character.isWhitespace(text.charAt(i)))) {
+            while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
                 i++;
             }
             if (i >= text.length()) {

@@ -1,5 +1,7 @@
 package dev.anyclaude.toolcall;
 
+import dev.anyclaude.api.Json;
+
 import java.util.List;
 
 /**
@@ -167,7 +169,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
                 PythonLiterals.PyCall call = PythonLiterals.call(text.subSequence(at, end).toString());
                 String name = call.name().substring(0, call.name().length() - BUILTIN_SUFFIX.length());
                 return Detection.calls(end, List.of(new Piece.Call(name,
-                        new Arguments.JsonText(dev.anyclaude.api.Json.string(call.arguments())),
+                        new Arguments.JsonText(Json.string(call.arguments())),
                         text.subSequence(0, end).toString())));
             } catch (PythonLiterals.NotLiteral notACall) {
                 return null;

@@ -9,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -224,7 +225,7 @@ final class PythonLiterals {
                 }
                 String word = s.substring(start, i);
                 if (!atEnd() && (peek() == '"' || peek() == '\'')
-                        && STRING_PREFIXES.contains(word.toLowerCase(java.util.Locale.ROOT))) {
+                        && STRING_PREFIXES.contains(word.toLowerCase(Locale.ROOT))) {
                     i = start;
                     return NODES.stringNode(strings());
                 }
@@ -451,7 +452,7 @@ final class PythonLiterals {
             j++;
         }
         return j > i && j < s.length() && (s.charAt(j) == '"' || s.charAt(j) == '\'')
-                && STRING_PREFIXES.contains(s.substring(i, j).toLowerCase(java.util.Locale.ROOT));
+                && STRING_PREFIXES.contains(s.substring(i, j).toLowerCase(Locale.ROOT));
     }
 
     private void string(StringBuilder out) throws NotLiteral {
