@@ -72,6 +72,9 @@ public final class ResponseAssembler implements ModelEventSink {
                 openBlock(Open.THINKING);
                 out.accept(new StreamEvent.BlockDelta(nextIndex - 1,
                         delta("signature_delta", "signature", signature.signature())));
+                // The signature is a thinking block's last delta: more thinking is a block of its own,
+                // or one block would carry two texts under the second signature.
+                closeOpen();
             }
             case ModelEvent.RedactedThinking redacted -> {
                 ObjectNode block = Json.object();

@@ -231,6 +231,17 @@ class ResponseAssemblerTest {
     }
 
     @Test
+    void thinkingAfterASignatureStartsANewThinkingBlock() {
+        // a signature ends its block: merging two signed blocks would pair the second signature with both texts
+        assertThat(run(thinking("first"), signature("sig-1"), thinking("second"), signature("sig-2"), END))
+                .containsExactly(
+                        "start",
+                        "+0 thinking", "0 thinking_delta:first", "0 signature_delta:sig-1", "-0",
+                        "+1 thinking", "1 thinking_delta:second", "1 signature_delta:sig-2", "-1",
+                        "delta end_turn", "stop");
+    }
+
+    @Test
     void redactedThinkingIsAWholeBlockWithoutDeltas() {
         assertThat(run(text("a"), new ModelEvent.RedactedThinking("opaque"), text("b"), END)).containsExactly(
                 "start",
