@@ -158,11 +158,9 @@ public final class ResponseAssembler implements ModelEventSink {
     private void start() {
         if (!started) {
             started = true;
-            Usage initial = new Usage(
-                    inputTokens != null ? inputTokens : estimatedInputTokens,
-                    1,
-                    cacheRead == null ? 0 : cacheRead,
-                    cacheCreation == null ? 0 : cacheCreation);
+            // the same figures message_delta would report, with the customary placeholder output of 1
+            Usage now = usage();
+            Usage initial = new Usage(now.inputTokens(), 1, now.cacheReadInputTokens(), now.cacheCreationInputTokens());
             out.accept(new StreamEvent.MessageStart(messageId, model, initial));
         }
     }

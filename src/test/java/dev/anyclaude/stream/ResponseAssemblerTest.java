@@ -296,6 +296,15 @@ class ResponseAssemblerTest {
     }
 
     @Test
+    void messageStartCountsCachedTokensOnceLikeTheMessageDelta() {
+        run(new ModelEvent.Usage(null, null, 600L, null), text("Hi"), END);
+
+        assertThat(startUsage().promptTokens()).isEqualTo(ESTIMATE);
+        assertThat(startUsage()).isEqualTo(new Usage(ESTIMATE - 600, 1, 600, 0));
+        assertThat(deltaUsage()).isEqualTo(new Usage(ESTIMATE - 600, 1, 600, 0));
+    }
+
+    @Test
     void outputEstimateCountsThinkingAndToolInputAndIsAtLeastOne() {
         run(END);
         assertThat(deltaUsage().outputTokens()).isEqualTo(1);
