@@ -194,7 +194,7 @@ public final class StreamValidator {
         JsonNode delta = json.get("delta");
         String type = Json.text(delta, "type");
         String expected = switch (openType == null ? "" : openType) {
-            case "text" -> "text_delta";
+            case "text" -> "text_delta|citations_delta";
             case "thinking" -> "thinking_delta|signature_delta";
             case "tool_use", "server_tool_use" -> "input_json_delta";
             default -> "none";

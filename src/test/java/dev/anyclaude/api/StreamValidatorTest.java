@@ -261,6 +261,17 @@ class StreamValidatorTest {
         assertThat(started().toolStart(0).json(0, "{}").blockStop(0).end("max_tokens").violations()).isEmpty();
     }
 
+    @Test
+    void citationsDeltaOnATextBlockIsValid() {
+        // api-protocols 2.3: text blocks answering from documents or search results carry citations_delta
+        Events events = started().textStart(0).text(0, "The grass is green.")
+                .delta(0, "{'type':'citations_delta','citation':{'type':'char_location','cited_text':'The grass is green.',"
+                        + "'document_index':0,'document_title':'Example','start_char_index':0,'end_char_index':20}}")
+                .blockStop(0).end();
+
+        assertThat(events.violations()).isEmpty();
+    }
+
     // ---- one test per violation ---------------------------------------------------------------------------
 
     @Test
