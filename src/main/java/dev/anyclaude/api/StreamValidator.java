@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code message_start} first and once; blocks indexed 0..n-1, strictly sequential, each started,
  * delta'd with the delta type of its block and stopped; no empty text block; every tool_use has at
  * least one {@code input_json_delta} and its input is a JSON object; {@code message_delta} with a stop
- * reason and usage; {@code message_stop} last; or an {@code error} event that ends the stream.
+ * reason and usage, after the last block; {@code message_stop} last; or an {@code error} event that ends
+ * the stream.
  * Feed it events with {@link #accept(String, String)}, then call {@link #finish()}.
  */
 public final class StreamValidator {
@@ -133,6 +134,9 @@ public final class StreamValidator {
         int index = json.path("index").asInt(-1);
         if (openIndex >= 0) {
             violations.add(where + ": block " + index + " started while block " + openIndex + " is open");
+        }
+        if (sawMessageDelta) {
+            violations.add(where + ": block " + index + " started after message_delta");
         }
         if (index != nextIndex) {
             violations.add(where + ": block index " + index + ", expected " + nextIndex);

@@ -500,13 +500,22 @@ class StreamValidatorTest {
 
     @Test
     void messageStopWhileABlockIsOpenIsReported() {
-        assertOnlyViolation(started().textBlock(0, "a").messageDelta("end_turn").textStart(1).text(1, "b")
-                .add("message_stop", STOP), "message_stop while block 1 is open");
+        List<String> violations = started().textBlock(0, "a").messageDelta("end_turn").textStart(1).text(1, "b")
+                .add("message_stop", STOP).violations();
+
+        assertThat(violations).anySatisfy(v -> assertThat(v).contains("message_stop while block 1 is open"));
     }
 
     @Test
     void messageStopWithoutMessageDeltaIsReported() {
         assertOnlyViolation(started().textBlock(0, "a").add("message_stop", STOP), "message_stop without a message_delta");
+    }
+
+    @Test
+    void blockAfterMessageDeltaIsReported() {
+        // the grammar is block* message_delta+ message_stop: a client has already finished the message
+        assertOnlyViolation(started().textBlock(0, "a").messageDelta("end_turn").textBlock(1, "b")
+                .add("message_stop", STOP), "block 1 started after message_delta");
     }
 
     @Test
