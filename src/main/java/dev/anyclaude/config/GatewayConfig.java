@@ -113,10 +113,12 @@ public record GatewayConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("base URL is not a valid URL: " + trimmed, e);
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("base URL must be an http:// or https:// URL with a host: " + trimmed);
         }
+        // schemes are case-insensitive (RFC 3986); the lower-case form is the one code compares against
+        trimmed = scheme + trimmed.substring(scheme.length());
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }

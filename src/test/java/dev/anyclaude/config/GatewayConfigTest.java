@@ -75,6 +75,13 @@ class GatewayConfigTest {
     }
 
     @Test
+    void upperCaseSchemeIsAnHttpUrlAndIsLowerCased() {
+        assertThat(GatewayConfig.of("HTTP://h:8000", Protocol.OPENAI).baseUrl()).isEqualTo("http://h:8000/v1");
+        assertThat(GatewayConfig.of("Https://api.anthropic.com/v1", Protocol.ANTHROPIC).baseUrl())
+                .isEqualTo("https://api.anthropic.com");
+    }
+
+    @Test
     void upstreamHostIsLowerCased() {
         assertThat(GatewayConfig.of("https://API.Anthropic.com/v1", Protocol.ANTHROPIC).upstreamHost())
                 .isEqualTo("api.anthropic.com");
