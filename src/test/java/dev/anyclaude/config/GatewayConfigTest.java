@@ -138,6 +138,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void timeoutsMustBePositive() {
+        // the HTTP client refuses a zero or negative timeout only when it is used: at start-up or per request
+        assertThatThrownBy(() -> config(0, null, Duration.ZERO, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("connectTimeout must be positive, got PT0S");
+        assertThatThrownBy(() -> config(0, null, null, Duration.ofSeconds(-1), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("headersTimeout must be positive, got PT-1S");
+    }
+
+    @Test
     void withersKeepTheOtherSettings() {
         GatewayConfig config = config(9000, 4096, Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5))
                 .withModel("m").withApiKeyEnv("KEY").withRelay(false);
