@@ -125,4 +125,16 @@ class ServeCommandTest {
         assertThat(err.toString()).contains("headersTimeout must be positive");
         assertNothingListensOn(port);
     }
+
+    @Test
+    void portAlreadyInUseIsAClearError() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int exit = run("serve", "--base-url", "http://127.0.0.1:9/v1", "--port",
+                    String.valueOf(taken.getLocalPort()));
+
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(ServeCommand.running()).isFalse();
+        }
+    }
 }
