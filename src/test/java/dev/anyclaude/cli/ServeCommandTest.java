@@ -76,6 +76,12 @@ class ServeCommandTest {
     }
 
     @Test
+    void noSubcommandPrintsTheUsageToTheCommandsOutput() {
+        assertThat(run()).isZero();
+        assertThat(out.toString()).contains("Usage: anyclaude", "serve");
+    }
+
+    @Test
     void missingBaseUrlIsAClearErrorAndNoServer() throws IOException {
         int port = serveOnFreePort();
 
