@@ -59,6 +59,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             description = "Seconds of silence on a client stream before a ping event is sent (default: ${DEFAULT-VALUE}).")
     long pingIntervalSeconds;
 
+    @Option(names = "--tool-format", defaultValue = GatewayConfig.DEFAULT_TOOL_FORMAT,
+            description = "How to recover tool calls a model writes as text: a format name (see `anyclaude parse --help`), "
+                    + "none, or auto: the model family's format by the upstream model's name, else recognised from the "
+                    + "first call (default: ${DEFAULT-VALUE}).")
+    String toolFormat;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -68,7 +74,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         try {
             config = new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
                     Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(headersTimeoutSeconds),
-                    Duration.ofSeconds(pingIntervalSeconds));
+                    Duration.ofSeconds(pingIntervalSeconds), toolFormat);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

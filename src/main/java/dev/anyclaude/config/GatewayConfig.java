@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param maxOutputTokens cap applied to a request's {@code max_tokens}, or null for none
  * @param pingInterval    silence on a client stream after which a {@code ping} event is sent; it keeps
  *                        clients and intermediaries from timing out and reveals a client that has gone
+ * @param toolFormat      how tool calls a model writes as text are recovered: a format name, {@code none},
+ *                        or {@code auto} (the model family's format by the upstream model's name, else
+ *                        recognised from the first call); checked when the gateway starts
  */
 public record GatewayConfig(
         String host,
@@ -33,8 +36,10 @@ public record GatewayConfig(
         Integer maxOutputTokens,
         Duration connectTimeout,
         Duration headersTimeout,
-        Duration pingInterval) {
+        Duration pingInterval,
+        String toolFormat) {
 
+    public static final String DEFAULT_TOOL_FORMAT = "auto";
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Local models can take minutes to prefill a long prompt before the first header arrives. */
@@ -49,6 +54,8 @@ public record GatewayConfig(
         connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
         headersTimeout = headersTimeout == null ? DEFAULT_HEADERS_TIMEOUT : headersTimeout;
         pingInterval = pingInterval == null ? DEFAULT_PING_INTERVAL : pingInterval;
+        toolFormat = toolFormat == null || toolFormat.isBlank() ? DEFAULT_TOOL_FORMAT
+                : toolFormat.strip().toLowerCase(Locale.ROOT);
         requirePositive(pingInterval, "pingInterval");
         // the JDK HTTP client only refuses these when it uses them: at start-up, or on every request
         requirePositive(connectTimeout, "connectTimeout");
@@ -67,6 +74,14 @@ public record GatewayConfig(
         }
     }
 
+    /** The settings before {@code toolFormat} existed; the tool format is {@code auto}. */
+    public GatewayConfig(String host, int port, String baseUrl, Protocol protocol, String apiKeyEnv, String model,
+                         String flavor, Boolean relay, Integer maxOutputTokens, Duration connectTimeout,
+                         Duration headersTimeout, Duration pingInterval) {
+        this(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens, connectTimeout,
+                headersTimeout, pingInterval, null);
+    }
+
     /** A minimal configuration for an upstream, listening on an ephemeral loopback port. */
     public static GatewayConfig of(String baseUrl, Protocol protocol) {
         return new GatewayConfig("127.0.0.1", 0, baseUrl, protocol, null, null, null, null, null, null, null, null);
@@ -74,32 +89,37 @@ public record GatewayConfig(
 
     public GatewayConfig withModel(String newModel) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, newModel, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval);
+                connectTimeout, headersTimeout, pingInterval, toolFormat);
     }
 
     public GatewayConfig withApiKeyEnv(String newApiKeyEnv) {
         return new GatewayConfig(host, port, baseUrl, protocol, newApiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval);
+                connectTimeout, headersTimeout, pingInterval, toolFormat);
     }
 
     public GatewayConfig withFlavor(String newFlavor) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, newFlavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval);
+                connectTimeout, headersTimeout, pingInterval, toolFormat);
     }
 
     public GatewayConfig withRelay(Boolean newRelay) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, newRelay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval);
+                connectTimeout, headersTimeout, pingInterval, toolFormat);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, interval);
+                connectTimeout, headersTimeout, interval, toolFormat);
     }
 
     public GatewayConfig withMaxOutputTokens(Integer cap) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, cap,
-                connectTimeout, headersTimeout, pingInterval);
+                connectTimeout, headersTimeout, pingInterval, toolFormat);
+    }
+
+    public GatewayConfig withToolFormat(String format) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, format);
     }
 
     /** The host part of the base URL, lower-cased. */

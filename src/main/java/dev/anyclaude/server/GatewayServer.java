@@ -13,6 +13,7 @@ import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.route.Backends;
 import dev.anyclaude.route.Route;
 import dev.anyclaude.route.Router;
+import dev.anyclaude.toolcall.FormatRegistry;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -50,6 +51,10 @@ public final class GatewayServer implements AutoCloseable {
      * Starts a gateway for {@code config}; {@code env} is where the upstream key variable is looked up.
      */
     public static GatewayServer start(GatewayConfig config, Map<String, String> env) {
+        if (FormatRegistry.byName(config.toolFormat()).isEmpty()) {
+            throw new IllegalArgumentException("unknown tool-call format '" + config.toolFormat() + "'; known: "
+                    + String.join(", ", FormatRegistry.names()));
+        }
         UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), config.headersTimeout());
         WebServer server;
         try {
@@ -57,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
             Router router = new Router(backend, config.model());
             GatewayMetrics metrics = new GatewayMetrics();
             MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics,
-                    DEFAULT_MAX_BODY_BYTES, config.pingInterval());
+                    DEFAULT_MAX_BODY_BYTES, config.pingInterval(), config.toolFormat());
             Endpoints endpoints = new Endpoints(router, metrics);
             server = WebServer.builder()
                     .host(config.host())
@@ -82,9 +87,9 @@ public final class GatewayServer implements AutoCloseable {
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         GatewayServer gateway = new GatewayServer(server, http, config);
-        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{})", config.host(), server.port(),
-                config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
-                config.model() == null ? "" : ", model " + config.model());
+        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{}, tool format {})", config.host(),
+                server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
+                config.model() == null ? "" : ", model " + config.model(), config.toolFormat());
         return gateway;
     }
 

@@ -13,7 +13,11 @@ import dev.anyclaude.backend.UpstreamReply;
 import dev.anyclaude.route.Route;
 import dev.anyclaude.route.Router;
 import dev.anyclaude.stream.DownstreamGoneException;
+import dev.anyclaude.stream.ModelEventSink;
 import dev.anyclaude.stream.ResponseAssembler;
+import dev.anyclaude.stream.TextToolCallFilter;
+import dev.anyclaude.toolcall.FormatRegistry;
+import dev.anyclaude.toolcall.ToolCallFormat;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
@@ -39,10 +43,13 @@ final class MessagesHandler {
     private final GatewayMetrics metrics;
     private final long maxBodyBytes;
     private final Duration pingInterval;
+    private final String toolFormat;
 
+    /** @param toolFormat a tool-call format name, {@code auto} or {@code none} (see {@link FormatRegistry#choose}) */
     MessagesHandler(Router router, ToLongFunction<MessagesRequest> estimator, GatewayMetrics metrics,
-                    long maxBodyBytes, Duration pingInterval) {
+                    long maxBodyBytes, Duration pingInterval, String toolFormat) {
         this.pingInterval = pingInterval;
+        this.toolFormat = toolFormat;
         this.router = router;
         this.estimator = estimator;
         this.metrics = metrics;
@@ -64,10 +71,12 @@ final class MessagesHandler {
                 switch (reply) {
                     case UpstreamReply.Relay relay -> relay(relay, res, requestId, outcome);
                     case UpstreamReply.Events events -> {
+                        ToolCallFormat format = FormatRegistry.choose(toolFormat, route.upstreamModel());
+                        LOG.debug("tool-call format {} for upstream model {}", format.name(), route.upstreamModel());
                         if (request.stream()) {
-                            stream(request, events, res, requestId, outcome);
+                            stream(request, events, format, res, requestId, outcome);
                         } else {
-                            whole(request, events, res, requestId, outcome);
+                            whole(request, events, format, res, requestId, outcome);
                         }
                     }
                 }
@@ -99,14 +108,14 @@ final class MessagesHandler {
         }
     }
 
-    private void stream(MessagesRequest request, UpstreamReply.Events events, ServerResponse res, String requestId,
-                        Outcome outcome) {
+    private void stream(MessagesRequest request, UpstreamReply.Events events, ToolCallFormat format,
+                        ServerResponse res, String requestId, Outcome outcome) {
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
         ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), request.model(),
                 estimator.applyAsLong(request));
         try (Heartbeat heartbeat = Heartbeat.start(sse, pingInterval, events::close)) {
-            events.pump(assembler);
+            events.pump(recovering(format, request, assembler));
             if (!assembler.ended()) {
                 assembler.fail(ApiError.apiError("upstream response ended without a result"));
             }
@@ -120,13 +129,13 @@ final class MessagesHandler {
         outcome.summary = tracking.summary(assembler);
     }
 
-    private void whole(MessagesRequest request, UpstreamReply.Events events, ServerResponse res, String requestId,
-                       Outcome outcome) {
+    private void whole(MessagesRequest request, UpstreamReply.Events events, ToolCallFormat format,
+                       ServerResponse res, String requestId, Outcome outcome) {
         MessageBuilder builder = new MessageBuilder();
         Tracking tracking = new Tracking(builder);
         ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), request.model(),
                 estimator.applyAsLong(request));
-        events.pump(assembler);
+        events.pump(recovering(format, request, assembler));
         if (!assembler.ended()) {
             assembler.fail(ApiError.apiError("upstream response ended without a result"));
         }
@@ -137,6 +146,14 @@ final class MessagesHandler {
         res.header("content-type", "application/json");
         res.header("request-id", requestId);
         res.send(body);
+    }
+
+    /** Decoded upstream events pass tool-call recovery on their way to the assembler ({@code none}: they do not). */
+    private static ModelEventSink recovering(ToolCallFormat format, MessagesRequest request, ResponseAssembler assembler) {
+        if (format == FormatRegistry.none()) {
+            return assembler;
+        }
+        return new TextToolCallFilter(format, request.tools(), assembler);
     }
 
     private static void relay(UpstreamReply.Relay relay, ServerResponse res, String requestId, Outcome outcome) {

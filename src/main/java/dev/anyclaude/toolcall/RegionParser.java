@@ -26,11 +26,24 @@ public abstract class RegionParser implements FormatParser {
     private boolean inFence;
     private boolean skipWhitespace;
     private int scanned;
+    /** The first characters of every marker this parser looks for: text without them needs no scan. */
+    private final String markerStarts;
 
     protected RegionParser(List<String> openers, Reasoning reasoning) {
         this.openers = List.copyOf(openers);
         this.reasoning = reasoning;
         this.state = reasoning.startsInside() ? State.THINKING : State.TEXT;
+        StringBuilder starts = new StringBuilder();
+        List<String> all = new ArrayList<>(this.openers);
+        all.add(FENCE);
+        all.add(reasoning.open());
+        all.add(reasoning.close());
+        for (String marker : all) {
+            if (marker != null && !marker.isEmpty() && starts.indexOf(marker.substring(0, 1)) < 0) {
+                starts.append(marker.charAt(0));
+            }
+        }
+        this.markerStarts = starts.toString();
     }
 
     /**
@@ -67,8 +80,31 @@ public abstract class RegionParser implements FormatParser {
 
     @Override
     public void feed(String text, Consumer<Piece> out) {
+        if (buf.isEmpty() && !skipWhitespace && state != State.REGION && cannotHoldMarker(text)) {
+            // The common case, most chunks of most responses: what a scan would find is the text itself.
+            if (state == State.TEXT) {
+                emitText(text, out);
+            } else {
+                emitThinking(text, out);
+            }
+            return;
+        }
         buf.append(text);
         drain(out, false);
+    }
+
+    /** No marker can start in {@code text}, and it does not end inside a surrogate pair. */
+    private boolean cannotHoldMarker(String text) {
+        int length = text.length();
+        if (length == 0 || Character.isHighSurrogate(text.charAt(length - 1))) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (markerStarts.indexOf(text.charAt(i)) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
