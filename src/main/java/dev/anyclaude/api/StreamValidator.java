@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code message_start} first and once; blocks indexed 0..n-1, strictly sequential, each started,
  * delta'd with the delta type of its block and stopped; no empty text block; every tool_use has at
  * least one {@code input_json_delta} and its input is a JSON object; {@code message_delta} with a stop
- * reason and usage; {@code message_stop} last; or an {@code error} event that ends the stream.
+ * reason and usage, after the last block; {@code message_stop} last; or an {@code error} event that ends
+ * the stream.
  * Feed it events with {@link #accept(String, String)}, then call {@link #finish()}.
  */
 public final class StreamValidator {
@@ -134,6 +135,9 @@ public final class StreamValidator {
         if (openIndex >= 0) {
             violations.add(where + ": block " + index + " started while block " + openIndex + " is open");
         }
+        if (sawMessageDelta) {
+            violations.add(where + ": block " + index + " started after message_delta");
+        }
         if (index != nextIndex) {
             violations.add(where + ": block index " + index + ", expected " + nextIndex);
         }
@@ -194,7 +198,7 @@ public final class StreamValidator {
         JsonNode delta = json.get("delta");
         String type = Json.text(delta, "type");
         String expected = switch (openType == null ? "" : openType) {
-            case "text" -> "text_delta";
+            case "text" -> "text_delta|citations_delta";
             case "thinking" -> "thinking_delta|signature_delta";
             case "tool_use", "server_tool_use" -> "input_json_delta";
             default -> "none";

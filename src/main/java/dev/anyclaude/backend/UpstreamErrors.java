@@ -101,9 +101,10 @@ public final class UpstreamErrors {
                 prompt = error.get("n_prompt_tokens").asLong();
                 window = error.get("n_ctx").asLong();
             }
-            JsonNode metadata = error.get("metadata");
-            if (metadata != null && metadata.has("raw") && message != null) {
-                message = message + " (" + plain(metadata.get("raw").asString()) + ")";
+            // OpenRouter's metadata.raw is the provider's body: a string, or the JSON itself
+            String raw = error.get("metadata") == null ? null : firstText(error.get("metadata"), "raw");
+            if (raw != null && message != null) {
+                message = message + " (" + plain(raw) + ")";
             }
         } else if (error != null && error.isString()) {
             message = error.stringValue();

@@ -56,14 +56,21 @@ public record GatewayConfig(
         pingInterval = pingInterval == null ? DEFAULT_PING_INTERVAL : pingInterval;
         toolFormat = toolFormat == null || toolFormat.isBlank() ? DEFAULT_TOOL_FORMAT
                 : toolFormat.strip().toLowerCase(Locale.ROOT);
-        if (pingInterval.isNegative() || pingInterval.isZero()) {
-            throw new IllegalArgumentException("pingInterval must be positive, got " + pingInterval);
-        }
+        requirePositive(pingInterval, "pingInterval");
+        // the JDK HTTP client only refuses these when it uses them: at start-up, or on every request
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(headersTimeout, "headersTimeout");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
         if (maxOutputTokens != null && maxOutputTokens < 1) {
             throw new IllegalArgumentException("maxOutputTokens must be positive, got " + maxOutputTokens);
+        }
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
         }
     }
 
@@ -133,10 +140,12 @@ public record GatewayConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("base URL is not a valid URL: " + trimmed, e);
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("base URL must be an http:// or https:// URL with a host: " + trimmed);
         }
+        // schemes are case-insensitive (RFC 3986); the lower-case form is the one code compares against
+        trimmed = scheme + trimmed.substring(scheme.length());
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }

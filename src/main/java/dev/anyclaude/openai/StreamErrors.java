@@ -52,7 +52,9 @@ final class StreamErrors {
      */
     static ApiError map(JsonNode error, Function<String, ApiError> fallback) {
         String message = messageOf(error);
-        String code = error.isObject() && error.hasNonNull("code") ? error.get("code").asString() : "";
+        JsonNode codeNode = error.isObject() ? error.get("code") : null;
+        // a code is a number or a string; anything else (an object from an odd server) says nothing
+        String code = codeNode != null && (codeNode.isNumber() || codeNode.isString()) ? codeNode.asString() : "";
         String type = error.isObject() ? String.valueOf(Json.text(error, "type")) : "";
         String kind = (code + " " + type).toLowerCase(Locale.ROOT);
         String lowerMessage = message.toLowerCase(Locale.ROOT);

@@ -56,20 +56,32 @@ public final class GatewayServer implements AutoCloseable {
                     + String.join(", ", FormatRegistry.names()));
         }
         UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), config.headersTimeout());
-        Backend backend = Backends.create(config, http, env);
-        Router router = new Router(backend, config.model());
-        GatewayMetrics metrics = new GatewayMetrics();
-        MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics,
-                DEFAULT_MAX_BODY_BYTES, config.pingInterval(), config.toolFormat());
-        Endpoints endpoints = new Endpoints(router, metrics);
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                .shutdownHook(false)
-                .maxPayloadSize(-1)
-                .routing(routing -> routes(routing, messages, endpoints))
-                .build()
-                .start();
+        WebServer server;
+        try {
+            Backend backend = Backends.create(config, http, env);
+            Router router = new Router(backend, config.model());
+            GatewayMetrics metrics = new GatewayMetrics();
+            MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics,
+                    DEFAULT_MAX_BODY_BYTES, config.pingInterval(), config.toolFormat());
+            Endpoints endpoints = new Endpoints(router, metrics);
+            server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .shutdownHook(false)
+                    .maxPayloadSize(-1)
+                    .routing(routing -> routes(routing, messages, endpoints))
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+        // Helidon logs a failed bind and returns a stopped server instead of throwing
+        if (!server.isRunning()) {
+            http.close();
+            throw new IllegalArgumentException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (is the port in use, or the address not one of this machine's?)");
+        }
         // The estimator loads its BPE vocabulary on first use (~0.5 s): do it now, not on the first request.
         Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"

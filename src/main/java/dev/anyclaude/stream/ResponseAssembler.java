@@ -72,6 +72,9 @@ public final class ResponseAssembler implements ModelEventSink {
                 openBlock(Open.THINKING);
                 out.accept(new StreamEvent.BlockDelta(nextIndex - 1,
                         delta("signature_delta", "signature", signature.signature())));
+                // The signature is a thinking block's last delta: more thinking is a block of its own,
+                // or one block would carry two texts under the second signature.
+                closeOpen();
             }
             case ModelEvent.RedactedThinking redacted -> {
                 ObjectNode block = Json.object();
@@ -155,11 +158,9 @@ public final class ResponseAssembler implements ModelEventSink {
     private void start() {
         if (!started) {
             started = true;
-            Usage initial = new Usage(
-                    inputTokens != null ? inputTokens : estimatedInputTokens,
-                    1,
-                    cacheRead == null ? 0 : cacheRead,
-                    cacheCreation == null ? 0 : cacheCreation);
+            // the same figures message_delta would report, with the customary placeholder output of 1
+            Usage now = usage();
+            Usage initial = new Usage(now.inputTokens(), 1, now.cacheReadInputTokens(), now.cacheCreationInputTokens());
             out.accept(new StreamEvent.MessageStart(messageId, model, initial));
         }
     }

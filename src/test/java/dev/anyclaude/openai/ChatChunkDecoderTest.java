@@ -853,6 +853,16 @@ class ChatChunkDecoderTest {
         }
 
         @Test
+        void errorChunkWhoseCodeIsAnObjectStillEndsTheStreamWithItsMessage() {
+            String transcript = """
+                    data: {"error":{"message":"backend exploded","code":{"inner":1}}}
+
+                    """;
+            assertThat(decodeStream(transcript)).containsExactly(
+                    new ModelEvent.Failure(ApiError.apiError("upstream error: backend exploded")));
+        }
+
+        @Test
         void errorEventWithPlainText() {
             String transcript = """
                     event: error

@@ -1,0 +1,135 @@
+package dev.anyclaude.toolcall;
+
+import java.util.List;
+
+/**
+ * A {@link RegionParser} for families whose call region is an opener followed by one bracketed value
+ * (a JSON array or object, a pythonic list), maybe a closing marker after it, maybe none at all
+ * (Granite, Phi-4-mini, xLAM, LFM2, Mistral). The region ends where the value's brackets close, found
+ * by a scan that skips strings, so a closing marker or bracket written inside a string value never ends a
+ * call early; a closing marker right after the value belongs to the region.
+ *
+ * <p>Some families also have markers that carry nothing and are simply dropped (Granite's
+ * {@code <response>} wrapper): pass them as {@code dropped}.
+ */
+abstract class BracketRegionParser extends RegionParser {
+    /** {@link #bodyStart}: the text so far ends before the value starts. */
+    protected static final int MORE = -1;
+    /** {@link #bodyStart}: no bracketed value follows the opener. */
+    protected static final int NONE = -2;
+
+    private final boolean python;
+    private final List<String> dropped;
+    private final BracketScanner scanner;
+
+    protected BracketRegionParser(List<String> openers, List<String> dropped, Reasoning reasoning, boolean python) {
+        super(concat(openers, dropped), reasoning);
+        this.python = python;
+        this.dropped = List.copyOf(dropped);
+        this.scanner = new BracketScanner(python);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    /** Where the bracketed value starts in the region, {@link #MORE} or {@link #NONE}. */
+    protected abstract int bodyStart(String region, String opener);
+
+    /** Reads the value {@code body} (the region is {@code region}) into calls, or {@link #failure}. */
+    protected abstract List<Piece.Call> parseBody(String body, String region, String opener);
+
+    /** Closing markers that may follow the value. */
+    protected List<String> closers(String opener) {
+        return List.of();
+    }
+
+    /**
+     * Where a region with no readable bracketed value ends, searching from {@code from}: by default after
+     * the first closing marker, else not before the end of the output.
+     */
+    protected int unstructuredEnd(String region, String opener, int from) {
+        Markers.Match match = Markers.earliest(region, Math.max(from, opener.length()), closers(opener));
+        return match == null ? -1 : match.end();
+    }
+
+    /** Reads a region with no bracketed value; by default it is malformed. */
+    protected List<Piece.Call> parseUnstructured(String region, String opener, boolean atEnd) {
+        return failure("no JSON value after " + opener);
+    }
+
+    @Override
+    protected final int regionEnd(String region, String opener, int from) {
+        if (dropped.contains(opener)) {
+            return opener.length();
+        }
+        if (from == 0) {
+            scanner.reset(); // a new region (or a short one, cheap to scan again)
+        }
+        int start = bodyStart(region, opener);
+        if (start == MORE) {
+            return -1;
+        }
+        if (start >= 0) {
+            int end = scanner.end(region, start);
+            if (end == BracketScanner.OPEN) {
+                return -1;
+            }
+            if (end >= 0) {
+                return closeAfter(region, end, closers(opener));
+            }
+        }
+        return unstructuredEnd(region, opener, from);
+    }
+
+    @Override
+    protected final List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
+        if (dropped.contains(opener)) {
+            return List.of();
+        }
+        int start = bodyStart(region, opener);
+        if (start == MORE) {
+            return failure("the call is cut off before its arguments");
+        }
+        if (start == NONE) {
+            return parseUnstructured(region, opener, atEnd);
+        }
+        int end = BracketScanner.endOf(region, start, python);
+        if (end == BracketScanner.OPEN) {
+            return failure("the call is cut off");
+        }
+        if (end == BracketScanner.MISMATCH) {
+            return failure("brackets do not match");
+        }
+        return parseBody(region.substring(start, end), region, opener);
+    }
+
+    /**
+     * The end of a region whose value ends at {@code end}: after a closing marker that follows (whitespace
+     * between allowed), else at the value's end; -1 while what follows may still become a closing marker.
+     */
+    static int closeAfter(CharSequence text, int end, List<String> closers) {
+        if (closers.isEmpty()) {
+            return end;
+        }
+        int i = end;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i >= text.length()) {
+            return -1;
+        }
+        for (String closer : closers) {
+            if (LineCallParser.startsWith(text, closer, i)) {
+                return i + closer.length();
+            }
+        }
+        CharSequence rest = text.subSequence(i, text.length());
+        for (String closer : closers) {
+            if (rest.length() < closer.length() && LineCallParser.startsWith(closer, rest, 0)) {
+                return -1;
+            }
+        }
+        return end;
+    }
+}

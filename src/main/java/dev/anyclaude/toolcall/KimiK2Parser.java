@@ -1,0 +1,199 @@
+package dev.anyclaude.toolcall;
+
+import java.util.List;
+
+import static dev.anyclaude.toolcall.KimiK2Format.ARGUMENTS_BEGIN;
+import static dev.anyclaude.toolcall.KimiK2Format.ARGUMENT_BEGIN;
+import static dev.anyclaude.toolcall.KimiK2Format.CALL_BEGIN;
+import static dev.anyclaude.toolcall.KimiK2Format.CALL_END;
+import static dev.anyclaude.toolcall.KimiK2Format.SECTION_BEGIN;
+import static dev.anyclaude.toolcall.KimiK2Format.SECTION_BEGIN_SINGULAR;
+import static dev.anyclaude.toolcall.KimiK2Format.SECTION_END;
+import static dev.anyclaude.toolcall.KimiK2Format.SECTION_END_SINGULAR;
+
+/**
+ * Kimi K2 tool-call sections, one region per call: a call cut off by the end of the stream leaves the
+ * complete ones before it intact. Section ends are regions holding no call. A call ends at its end
+ * marker, or where the next call, the section end or {@code </think>} begins (K2-Thinking leaves the
+ * end markers out), never inside a JSON string.
+ */
+final class KimiK2Parser extends RegionParser {
+
+    private static final List<String> SECTION_BEGINS = List.of(SECTION_BEGIN, SECTION_BEGIN_SINGULAR);
+    private static final List<String> SECTION_ENDS = List.of(SECTION_END, SECTION_END_SINGULAR);
+    private static final List<String> ARGUMENT_BEGINS = List.of(ARGUMENT_BEGIN, ARGUMENTS_BEGIN);
+    private static final List<String> TERMINATORS = List.of(CALL_END, CALL_BEGIN, SECTION_END, SECTION_END_SINGULAR,
+            "</think>");
+    /** The id before the arguments is short; a longer one is not an id. */
+    private static final int ID_LIMIT = 256;
+
+    private final JsonBodyScan.Terminators terminators = new JsonBodyScan.Terminators(TERMINATORS);
+
+    KimiK2Parser() {
+        super(List.of(SECTION_BEGIN, SECTION_BEGIN_SINGULAR, CALL_BEGIN, SECTION_END, SECTION_END_SINGULAR),
+                Reasoning.THINK.withCallsInside());
+    }
+
+    @Override
+    protected ToolCallFormat.Claim accepts(String region, String opener, boolean atEnd) {
+        return follows(region, opener, atEnd);
+    }
+
+    /**
+     * Whether what follows the opener makes it a call: an id and the argument marker (or a call end for a
+     * call without arguments); a section begin may also be followed straight by its end.
+     */
+    static ToolCallFormat.Claim follows(String text, String opener, boolean atEnd) {
+        if (SECTION_ENDS.contains(opener)) {
+            return ToolCallFormat.Claim.YES;
+        }
+        int i = opener.length();
+        if (SECTION_BEGINS.contains(opener)) {
+            i = JsonBodyScan.skipWhitespace(text, i);
+            if (startsWithAny(text, i, SECTION_ENDS)) {
+                return ToolCallFormat.Claim.YES;
+            }
+            if (JsonBodyScan.startsWith(text, i, CALL_BEGIN)) {
+                i += CALL_BEGIN.length();
+            } else if (!atEnd && (i == text.length() || JsonBodyScan.couldBecome(text, i, CALL_BEGIN)
+                    || couldBecomeAny(text, i, SECTION_ENDS))) {
+                return ToolCallFormat.Claim.MAYBE;
+            }
+        }
+        return idFollows(text, i, atEnd);
+    }
+
+    private static ToolCallFormat.Claim idFollows(String text, int at, boolean atEnd) {
+        ToolCallFormat.Claim undecided = atEnd ? ToolCallFormat.Claim.NO : ToolCallFormat.Claim.MAYBE;
+        int start = JsonBodyScan.skipWhitespace(text, at);
+        int i = start;
+        while (i < text.length() && text.charAt(i) != '<' && !Character.isWhitespace(text.charAt(i))) {
+            if (i - start > ID_LIMIT) {
+                return ToolCallFormat.Claim.NO;
+            }
+            i++;
+        }
+        if (i == text.length()) {
+            return undecided;
+        }
+        if (i == start) {
+            return ToolCallFormat.Claim.NO;
+        }
+        int j = JsonBodyScan.skipWhitespace(text, i);
+        if (startsWithAny(text, j, ARGUMENT_BEGINS) || JsonBodyScan.startsWith(text, j, CALL_END)) {
+            return ToolCallFormat.Claim.YES;
+        }
+        if (j == text.length() || couldBecomeAny(text, j, ARGUMENT_BEGINS) || JsonBodyScan.couldBecome(text, j, CALL_END)) {
+            return undecided;
+        }
+        return ToolCallFormat.Claim.NO;
+    }
+
+    private static boolean startsWithAny(String text, int at, List<String> markers) {
+        return markers.stream().anyMatch(m -> JsonBodyScan.startsWith(text, at, m));
+    }
+
+    private static boolean couldBecomeAny(String text, int at, List<String> markers) {
+        return at < text.length() && markers.stream().anyMatch(m -> JsonBodyScan.couldBecome(text, at, m));
+    }
+
+    /** The parts of one call region. {@code arguments} is -1 for a call written without arguments. */
+    private record Layout(int id, int idEnd, int arguments, boolean emptySection, int emptySectionEnd) {
+    }
+
+    /** Where the id and the arguments start; null while the argument marker has not arrived. */
+    private static Layout layout(String region, String opener) {
+        int body = opener.length();
+        if (SECTION_BEGINS.contains(opener)) {
+            body = JsonBodyScan.skipWhitespace(region, body);
+            for (String end : SECTION_ENDS) {
+                if (JsonBodyScan.startsWith(region, body, end)) {
+                    return new Layout(body, body, -1, true, body + end.length());
+                }
+            }
+            if (JsonBodyScan.startsWith(region, body, CALL_BEGIN)) {
+                body += CALL_BEGIN.length();
+            }
+        }
+        int limit = Math.min(region.length(), body + ID_LIMIT + ARGUMENT_BEGIN.length());
+        int marker = region.indexOf('<', body);
+        if (marker < 0 || marker >= limit) {
+            return null;
+        }
+        for (String begin : ARGUMENT_BEGINS) {
+            if (JsonBodyScan.startsWith(region, marker, begin)) {
+                return new Layout(body, marker, marker + begin.length(), false, -1);
+            }
+        }
+        if (JsonBodyScan.startsWith(region, marker, CALL_END)) {
+            return new Layout(body, marker, -1, false, -1);
+        }
+        return null;
+    }
+
+    @Override
+    protected int regionEnd(String region, String opener, int from) {
+        if (SECTION_ENDS.contains(opener)) {
+            return opener.length();
+        }
+        Layout layout = layout(region, opener);
+        if (layout == null) {
+            return -1;
+        }
+        if (layout.emptySection()) {
+            return layout.emptySectionEnd();
+        }
+        if (layout.arguments() < 0) {
+            return layout.idEnd() + CALL_END.length();
+        }
+        Markers.Match end = terminator(region, layout.arguments(), Math.max(from, layout.arguments()));
+        if (end == null) {
+            return -1;
+        }
+        return end.marker().equals(CALL_END) ? end.end() : end.index();
+    }
+
+    /** The first terminator at or after {@code from} outside the JSON strings of the arguments, or null. */
+    private Markers.Match terminator(String region, int arguments, int from) {
+        return terminators.find(region, JsonBodyScan.skipWhitespace(region, arguments), from);
+    }
+
+    @Override
+    protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
+        if (SECTION_ENDS.contains(opener)) {
+            return List.of();
+        }
+        Layout layout = layout(region, opener);
+        if (layout == null) {
+            return failure("the call was cut off before its arguments began");
+        }
+        if (layout.emptySection()) {
+            return List.of();
+        }
+        String name = nameOf(region.substring(layout.id(), layout.idEnd()).strip());
+        if (layout.arguments() < 0) {
+            return List.of(new Piece.Call(name, new Arguments.JsonText("{}"), region));
+        }
+        Markers.Match end = terminator(region, layout.arguments(), layout.arguments());
+        String arguments = region.substring(layout.arguments(), end == null ? region.length() : end.index()).strip();
+        if (end == null) {
+            int close = arguments.startsWith("{") ? JsonBodyScan.valueEnd(arguments, 0) : -1;
+            if (close < 0) {
+                return failure("the output ended before the call's arguments were complete");
+            }
+            arguments = arguments.substring(0, close);
+        }
+        return List.of(new Piece.Call(name, new Arguments.JsonText(arguments.isEmpty() ? "{}" : arguments), region));
+    }
+
+    /** {@code functions.NAME:IDX} → {@code NAME}; the prefix is optional, names may hold dots and dashes. */
+    static String nameOf(String id) {
+        String name = id.startsWith("functions.") ? id.substring("functions.".length()) : id;
+        int colon = name.lastIndexOf(':');
+        if (colon > 0 && colon < name.length() - 1
+                && name.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            name = name.substring(0, colon);
+        }
+        return name;
+    }
+}
