@@ -21,18 +21,32 @@ public final class FormatRegistry {
      * one wins.
      */
     private static final List<ToolCallFormat> FORMATS = List.of(
-            // <tool_call>, told apart by what follows: <function= | { | NAME<arg_key>
+            // <tool_call>, told apart by what follows: <function= | { | NAME<arg_key> | [
             new Qwen3CoderFormat(),
             new HermesFormat(),
             new Glm45Format(),
             new Glm47Format(),
+            new GraniteFormat(),
+            new XlamFormat(),
+            // [TOOL_CALLS]
+            new MistralFormat(),
+            // special-token families
+            new HarmonyFormat(),
+            new KimiK2Format(),
+            new DeepSeekV31Format(),
+            new DeepSeekV3Format(),
+            new DeepSeekV32Format(),
             new MiniMaxM2Format(),
             new SeedOssFormat(),
             new CommandFormat(),
             new ToolCallsArrayFormat(),
             new NemotronFormat(),
             new Gemma4Format(),
-            new FunctionGemmaFormat());
+            new FunctionGemmaFormat(),
+            new Lfm2Format(),
+            new PythonicFormat(),
+            new Llama3JsonFormat(),
+            new Phi4MiniFormat());
 
     /**
      * Model-name patterns (case-insensitive, found anywhere in the name, so {@code org/Model-GGUF:Q4}

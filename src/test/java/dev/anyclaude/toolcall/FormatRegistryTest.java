@@ -61,6 +61,9 @@ class FormatRegistryTest {
             "ByteDance-Seed/Seed-OSS-36B-Instruct, seed-oss"})
     void theModelNameTellsTheFamilyFormat(String model, String format) {
         assertThat(FormatRegistry.formatNameForModel(model)).contains(format);
+        assertThat(FormatRegistry.forModel(model)).as("format %s is registered", format)
+                .hasValueSatisfying(found -> assertThat(found.name()).isEqualTo(format));
+        assertThat(FormatRegistry.choose("auto", model).name()).isEqualTo(format);
     }
 
     @Test
@@ -86,9 +89,8 @@ class FormatRegistryTest {
         for (ToolCallFormat format : FormatRegistry.formats()) {
             assertThat(FormatRegistry.byName(format.name())).containsSame(format);
         }
-        // every pattern that names a registered format leads to it
-        assertThat(FormatRegistry.choose("auto", "Qwen3-32B")).isSameAs(
-                FormatRegistry.byName("hermes").orElse(FormatRegistry.auto()));
+        assertThat(FormatRegistry.choose("auto", "Qwen3-32B")).isSameAs(FormatRegistry.byName("hermes").orElseThrow());
+        assertThat(FormatRegistry.choose("Kimi-K2", "Qwen3-32B").name()).isEqualTo("kimi-k2");
     }
 
     @Test
