@@ -1,6 +1,7 @@
 package dev.anyclaude.toolcall;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A {@link RegionParser} for families whose call region is an opener followed by one bracketed value
@@ -102,6 +103,57 @@ abstract class BracketRegionParser extends RegionParser {
             return failure("brackets do not match");
         }
         return parseBody(region.substring(start, end), region, opener);
+    }
+
+    /** Whether {@code opener} is one of the markers that carry nothing. */
+    protected final boolean isDropped(String opener) {
+        return dropped.contains(opener);
+    }
+
+    /**
+     * Regions that hold a JSON call array (or one call object) right after the opener, read by
+     * {@link JsonCalls} with {@code rules} (Granite, xLAM, Phi-4-mini): a region is a call when a {@code [}
+     * or {@code {} follows the opener, and its value starts there.
+     */
+    static class JsonCallRegions extends BracketRegionParser {
+        private final JsonCalls.Rules rules;
+        private final Function<String, List<String>> closers;
+
+        JsonCallRegions(List<String> openers, List<String> dropped, Reasoning reasoning, JsonCalls.Rules rules,
+                        Function<String, List<String>> closers) {
+            super(openers, dropped, reasoning, false);
+            this.rules = rules;
+            this.closers = closers;
+        }
+
+        @Override
+        protected ToolCallFormat.Claim accepts(String region, String opener, boolean atEnd) {
+            if (isDropped(opener)) {
+                return ToolCallFormat.Claim.YES;
+            }
+            ToolCallFormat.Claim claim = JsonCallArray.claimFirst(region, opener, "[{");
+            return claim == ToolCallFormat.Claim.MAYBE && atEnd ? ToolCallFormat.Claim.NO : claim;
+        }
+
+        @Override
+        protected int bodyStart(String region, String opener) {
+            int i = JsonCalls.skipSpace(region, opener.length());
+            return i >= region.length() ? MORE : i;
+        }
+
+        @Override
+        protected final List<String> closers(String opener) {
+            return closers.apply(opener);
+        }
+
+        @Override
+        protected final List<Piece.Call> parseBody(String body, String region, String opener) {
+            try {
+                return JsonCalls.read(body, region, rules);
+            } catch (JsonCalls.NotCalls notCalls) {
+                return failure(notCalls.getMessage());
+            }
+        }
     }
 
     /**

@@ -12,28 +12,19 @@ import java.util.List;
  * <p>Thinking mode opens {@code <think>} in the prompt: use {@link #startingInReasoning()}
  * ({@code deepseek-v32-thinking}) when the request asked for thinking.
  */
-public final class DeepSeekV32Format implements ToolCallFormat {
-
-    private final String name;
-    private final Reasoning reasoning;
+public final class DeepSeekV32Format extends DeepSeekFormat {
 
     public DeepSeekV32Format() {
         this("deepseek-v32", Reasoning.THINK);
     }
 
     private DeepSeekV32Format(String name, Reasoning reasoning) {
-        this.name = name;
-        this.reasoning = reasoning;
+        super(name, reasoning);
     }
 
     /** Thinking mode: the template opened {@code <think>}, the output starts in reasoning. */
     public static DeepSeekV32Format startingInReasoning() {
         return new DeepSeekV32Format("deepseek-v32-thinking", Reasoning.THINK.startingInside());
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override

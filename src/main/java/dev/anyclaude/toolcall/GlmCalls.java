@@ -84,6 +84,43 @@ final class GlmCalls {
         return at == text.length() - 1 && text.charAt(at) == '\\';
     }
 
+    /**
+     * GLM-4.5 and GLM-4.7 as formats: they differ in their name, their reasoning, and whether a {@code <think>}
+     * the model writes at the very start of output that already starts inside reasoning is dropped.
+     */
+    abstract static class Format implements ToolCallFormat {
+        private final String name;
+        private final Reasoning reasoning;
+        private final boolean dropsLeadingOpen;
+
+        Format(String name, Reasoning reasoning, boolean dropsLeadingOpen) {
+            this.name = name;
+            this.reasoning = reasoning;
+            this.dropsLeadingOpen = dropsLeadingOpen;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
+        @Override
+        public final List<String> openers() {
+            return List.of(OPEN);
+        }
+
+        @Override
+        public final Claim claims(String fromOpener) {
+            return claim(fromOpener, false);
+        }
+
+        @Override
+        public final FormatParser newParser() {
+            FormatParser parser = new Parser(reasoning);
+            return dropsLeadingOpen ? LeadingMarkerDropped.whenStartingInside(parser, reasoning) : parser;
+        }
+    }
+
     static final class Parser extends RegionParser {
         private final Scanning.Resume<Scanner> resume = new Scanning.Resume<>();
 

@@ -58,6 +58,21 @@ final class JsonCallArray {
         return ToolCallFormat.Claim.MAYBE;
     }
 
+    /**
+     * {@link #claimFirst(String, String, String)} for the opener {@code fromOpener} starts with: the first of
+     * {@code openers} it starts with, else the last of them.
+     */
+    static ToolCallFormat.Claim claimFirst(String fromOpener, List<String> openers, String firstChars) {
+        String opener = openers.getLast();
+        for (String candidate : openers) {
+            if (fromOpener.startsWith(candidate)) {
+                opener = candidate;
+                break;
+            }
+        }
+        return claimFirst(fromOpener, opener, firstChars);
+    }
+
     /** Whether {@code text} from {@code at} to its end is a proper prefix of {@code marker} (it may become it). */
     static boolean prefixAtEnd(String text, int at, String marker) {
         int rest = text.length() - at;
@@ -162,6 +177,49 @@ final class JsonCallArray {
             if (!values.isEmpty() && values.getLast()[1] < 0) {
                 values.getLast()[1] = end;
             }
+        }
+    }
+
+    /**
+     * A family whose calls are a JSON array between {@code open} and {@code close}: Nemotron, Jamba / Hunyuan,
+     * Command. They differ in their markers, the markers they drop, their reasoning, and which first
+     * characters after the opener {@link #claims} takes ({@code firstChars}).
+     */
+    abstract static class Format implements ToolCallFormat {
+        private final String name;
+        private final String open;
+        private final String close;
+        private final List<String> dropped;
+        private final Reasoning reasoning;
+        private final String firstChars;
+
+        Format(String name, String open, String close, List<String> dropped, Reasoning reasoning, String firstChars) {
+            this.name = name;
+            this.open = open;
+            this.close = close;
+            this.dropped = List.copyOf(dropped);
+            this.reasoning = reasoning;
+            this.firstChars = firstChars;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
+        @Override
+        public final FormatParser newParser() {
+            return new Parser(Map.of(open, close), dropped, reasoning);
+        }
+
+        @Override
+        public final List<String> openers() {
+            return List.of(open);
+        }
+
+        @Override
+        public final Claim claims(String fromOpener) {
+            return claimFirst(fromOpener, open, firstChars);
         }
     }
 

@@ -84,8 +84,7 @@ public final class MiniMaxM2Format implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        FormatParser parser = new Parser(reasoning);
-        return reasoning.startsInside() ? new LeadingMarkerDropped(parser, reasoning.open()) : parser;
+        return LeadingMarkerDropped.whenStartingInside(new Parser(reasoning), reasoning);
     }
 
     private static final class Parser extends RegionParser {

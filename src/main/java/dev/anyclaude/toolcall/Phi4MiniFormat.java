@@ -66,7 +66,8 @@ public final class Phi4MiniFormat implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        return new BracketRegionParser(OPENERS, List.of(), Reasoning.NONE, false) {
+        return new BracketRegionParser.JsonCallRegions(OPENERS, List.of(), Reasoning.NONE, JsonCalls.Rules.MARKED,
+                opener -> opener.equals(FUNCTOOLS) ? List.of() : CLOSERS) {
             @Override
             protected Claim accepts(String region, String opener, boolean atEnd) {
                 return accept(region, opener, atEnd);
@@ -87,20 +88,6 @@ public final class Phi4MiniFormat implements ToolCallFormat {
                 }
                 char c = region.charAt(i);
                 return c == '[' || c == '{' ? i : NONE;
-            }
-
-            @Override
-            protected List<String> closers(String opener) {
-                return opener.equals(FUNCTOOLS) ? List.of() : CLOSERS;
-            }
-
-            @Override
-            protected List<Piece.Call> parseBody(String body, String region, String opener) {
-                try {
-                    return JsonCalls.read(body, region, JsonCalls.Rules.MARKED);
-                } catch (JsonCalls.NotCalls notCalls) {
-                    return failure(notCalls.getMessage());
-                }
             }
         };
     }
