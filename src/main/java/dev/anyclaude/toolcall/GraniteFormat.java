@@ -18,7 +18,7 @@ public final class GraniteFormat implements ToolCallFormat {
     private static final List<String> OPENERS = List.of(TOOL_CALL_TOKEN, TOOL_CALL);
     private static final List<String> RESPONSE_TAGS = List.of("<response>", "</response>");
     private static final List<String> CLOSERS = List.of("</tool_call>", "<|/tool_call|>");
-    private static final JsonCalls.Rules RULES = new JsonCalls.Rules(false, true);
+    private static final JsonCalls.Rules RULES = new JsonCalls.Rules(JsonCalls.Trust.MARKED, true);
 
     @Override
     public String name() {

@@ -1,12 +1,5 @@
 package dev.anyclaude.toolcall;
 
-import dev.anyclaude.api.Json;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.json.JsonReadFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,19 +20,6 @@ import java.util.function.Consumer;
  * string).
  */
 final class JsonCallArray {
-
-    private static final List<String> NAME_KEYS = List.of("name", "tool_name", "function");
-    private static final List<String> ARGUMENT_KEYS = List.of("arguments", "parameters", "args");
-
-    /** Accepts more than JSON: what models write when they almost write JSON. */
-    private static final JsonMapper LENIENT = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS,
-                    JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER,
-                    JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
 
     private JsonCallArray() {
     }
@@ -299,199 +279,31 @@ final class JsonCallArray {
             scans.get(opener).reset();
             try {
                 return read(region, opener, calls.get(opener));
-            } catch (IllegalArgumentException unreadable) {
+            } catch (JsonCalls.NotCalls unreadable) {
                 return failure(unreadable.getMessage());
             }
         }
     }
 
     /**
-     * The calls in a whole region (opener, JSON, and the close marker unless the stream ended before it).
-     *
-     * @return the calls, none for an empty array
-     * @throws IllegalArgumentException with the reason when the region cannot be read
+     * The calls in a whole region (opener, JSON, and the close marker unless the stream ended before it),
+     * none for an empty array; a lone call carries the whole region as its text.
      */
-    static List<Piece.Call> read(String region, String opener, String close) {
+    static List<Piece.Call> read(String region, String opener, String close) throws JsonCalls.NotCalls {
         Scan scan = new Scan(close);
         int end = scan.end(region, opener.length());
         if (scan.values.isEmpty()) {
-            throw new IllegalArgumentException("no JSON after " + opener);
+            throw new JsonCalls.NotCalls("no JSON after " + opener);
         }
-        List<Entry> entries = new ArrayList<>();
+        List<Piece.Call> calls = new ArrayList<>();
         for (int[] span : scan.values) {
             // A value still open ends where the scan stopped: at the close marker, or at the end of the stream
             // (before a partial close marker).
             boolean open = span[1] < 0;
             String text = region.substring(span[0], open ? scan.pos : span[1]);
-            entries.addAll(entries(text, open && end < 0));
+            calls.addAll(JsonCalls.calls(text, JsonCalls.Rules.LENIENT, open && end < 0));
         }
         // An empty array is a model saying "no calls": nothing to deliver.
-        List<Piece.Call> out = new ArrayList<>(entries.size());
-        for (Entry entry : entries) {
-            String raw = entries.size() == 1 ? region : entry.raw();
-            out.add(new Piece.Call(entry.name(), new Arguments.JsonText(entry.arguments()), raw));
-        }
-        return out;
-    }
-
-    private record Entry(String name, String arguments, String raw) {
-    }
-
-    /** The calls of one top-level JSON value; {@code cutOff} says the stream ended inside it. */
-    private static List<Entry> entries(String text, boolean cutOff) {
-        JsonNode node = parse(text, cutOff);
-        List<Entry> entries = new ArrayList<>();
-        if (node.isArray()) {
-            List<String> raws = elements(text);
-            int index = 0;
-            for (JsonNode element : node) {
-                String raw = index < raws.size() ? raws.get(index) : Json.string(element);
-                entries.add(entry(element, raw));
-                index++;
-            }
-        } else {
-            entries.add(entry(node, text));
-        }
-        return entries;
-    }
-
-    private static Entry entry(JsonNode call, String raw) {
-        if (!call.isObject()) {
-            throw new IllegalArgumentException("a call that is not an object: " + abbreviate(Json.string(call)));
-        }
-        JsonNode body = call.get("function") != null && call.get("function").isObject() ? call.get("function") : call;
-        String name = null;
-        for (String key : NAME_KEYS) {
-            name = Json.text(body, key);
-            if (name != null) {
-                break;
-            }
-        }
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a call without a name: " + abbreviate(raw));
-        }
-        JsonNode arguments = null;
-        for (String key : ARGUMENT_KEYS) {
-            arguments = body.get(key);
-            if (arguments != null) {
-                break;
-            }
-        }
-        String json = arguments == null || arguments.isNull() ? "{}" : Json.string(arguments);
-        return new Entry(name, json, raw);
-    }
-
-    private static JsonNode parse(String text, boolean cutOff) {
-        try {
-            return LENIENT.readTree(text);
-        } catch (JacksonException notJson) {
-            // fall through to the repairs
-        }
-        String python = pythonLiterals(text);
-        try {
-            return LENIENT.readTree(python);
-        } catch (JacksonException notJson) {
-            // fall through
-        }
-        // Cut off by the end of the stream right after a complete call: close what is open. A value cut off
-        // in the middle (a half-written string or number) is not a call.
-        String trimmed = python.strip();
-        char last = trimmed.isEmpty() ? 0 : trimmed.charAt(trimmed.length() - 1);
-        if (cutOff && (last == '}' || last == ']')) {
-            try {
-                return LENIENT.readTree(ToolArguments.repair(python));
-            } catch (JacksonException notJson) {
-                // fall through
-            }
-        }
-        throw new IllegalArgumentException(cutOff ? "the calls were cut off" : "the calls are not JSON");
-    }
-
-    /** Python {@code True/False/None} outside strings as JSON literals. */
-    static String pythonLiterals(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        char quote = 0;
-        boolean escaped = false;
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (quote != 0) {
-                if (escaped) {
-                    escaped = false;
-                } else if (c == '\\') {
-                    escaped = true;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-                out.append(c);
-                i++;
-                continue;
-            }
-            if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (Character.isLetter(c) && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
-                int end = i;
-                while (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
-                    end++;
-                }
-                String word = text.substring(i, end);
-                out.append(switch (word) {
-                    case "True" -> "true";
-                    case "False" -> "false";
-                    case "None" -> "null";
-                    default -> word;
-                });
-                i = end;
-                continue;
-            }
-            out.append(c);
-            i++;
-        }
-        return out.toString();
-    }
-
-    /** The source text of each element of a JSON array, found by the same string-aware bracket count. */
-    private static List<String> elements(String array) {
-        List<String> out = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        boolean escaped = false;
-        int start = -1;
-        for (int i = 0; i < array.length(); i++) {
-            char c = array.charAt(i);
-            if (quote != 0) {
-                if (escaped) {
-                    escaped = false;
-                } else if (c == '\\') {
-                    escaped = true;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-                continue;
-            }
-            switch (c) {
-                case '"', '\'' -> quote = c;
-                case '[', '{' -> {
-                    depth++;
-                    if (depth == 2) {
-                        start = i;
-                    }
-                }
-                case ']', '}' -> {
-                    if (depth == 2 && start >= 0) {
-                        out.add(array.substring(start, i + 1));
-                        start = -1;
-                    }
-                    depth--;
-                }
-                default -> {
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        return calls.size() == 1 ? List.of(JsonCalls.withRaw(calls.getFirst(), region)) : calls;
     }
 }
