@@ -39,9 +39,9 @@ final class BareCallArray implements LeadingCallParser.Detector {
     private Detection fence(CharSequence text, boolean atEnd) {
         int length = text.length();
         if (length < FENCE.length()) {
-            return LineCallParser.startsWith(FENCE, text, 0) && !atEnd ? Detection.more() : Detection.text(length);
+            return Scanning.at(FENCE, 0, text) && !atEnd ? Detection.more() : Detection.text(length);
         }
-        if (!LineCallParser.startsWith(text, FENCE, 0)) {
+        if (!Scanning.at(text, 0, FENCE)) {
             return Detection.text(length);
         }
         int i = FENCE.length();
@@ -58,7 +58,7 @@ final class BareCallArray implements LeadingCallParser.Detector {
         if (!language.equals("json") && !language.isEmpty()) {
             return Detection.text(length);
         }
-        int open = JsonCalls.skipSpace(text, i);
+        int open = Scanning.skipWhitespace(text, i);
         if (open >= length) {
             return atEnd ? Detection.text(length) : Detection.more();
         }

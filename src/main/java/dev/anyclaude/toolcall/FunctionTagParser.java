@@ -6,7 +6,6 @@ import java.util.List;
 final class FunctionTagParser extends RegionParser {
     private final String wrapOpen;
     private final String wrapClose;
-    private final Scanning.Resume<FunctionTagScanner> resume = new Scanning.Resume<>();
 
     FunctionTagParser(List<String> openers, Reasoning reasoning, String wrapOpen, String wrapClose) {
         super(openers, reasoning);
@@ -19,20 +18,10 @@ final class FunctionTagParser extends RegionParser {
         return FunctionTagScanner.claim(region, wrapOpen, wrapClose, atEnd);
     }
 
-    /** Resumes the scanner where the last chunk left it ({@code from} is not needed: the scanner keeps its place). */
     @Override
-    protected int regionEnd(String region, String opener, int from) {
-        FunctionTagScanner scanner = resume.state(region);
-        if (scanner == null) {
-            scanner = new FunctionTagScanner(wrapOpen, wrapClose);
-        }
-        int end = scanner.advance(region, false);
-        if (end < 0) {
-            resume.remember(region, scanner);
-        } else {
-            resume.forget();
-        }
-        return end;
+    protected RegionScan scan(String opener) {
+        FunctionTagScanner scanner = new FunctionTagScanner(wrapOpen, wrapClose);
+        return region -> scanner.advance(region, false);
     }
 
     @Override

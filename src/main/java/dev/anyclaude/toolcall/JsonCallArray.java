@@ -1,11 +1,9 @@
 package dev.anyclaude.toolcall;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * A JSON array of tool calls between two markers, {@code OPEN[{"name": N, "arguments": {...}}, ...]CLOSE}, as
@@ -53,104 +51,62 @@ final class JsonCallArray {
         return claimFirst(fromOpener, opener, firstChars);
     }
 
-    /** Whether {@code text} from {@code at} to its end is a proper prefix of {@code marker} (it may become it). */
-    static boolean prefixAtEnd(String text, int at, String marker) {
-        int rest = text.length() - at;
-        return rest > 0 && rest < marker.length() && marker.regionMatches(0, text, at, rest);
-    }
-
     /**
      * The structural scan of {@code opener ws VALUE... ws close}: strings are skipped, so a close marker inside
-     * a string (a file that mentions it) does not end the region. Resumes where the previous call stopped as
-     * long as it is shown the same region grown longer, so a long call fed in small chunks is scanned once.
+     * a string (a file that mentions it) does not end the region. Made for one region, it resumes where it
+     * stopped, so a long call fed in small chunks is scanned once.
      */
     static final class Scan {
-        private static final int HEAD = 64;
-
         private final String close;
-        private String head = "";
-        private int pos;
-        private int depth;
-        private char quote;
-        private boolean escaped;
+        private final int openerLength;
+        private final BracketScanner scanner = BracketScanner.counting(BracketScanner.Quotes.LENIENT);
         private final List<int[]> values = new ArrayList<>();
 
-        Scan(String close) {
+        Scan(String close, int openerLength) {
             this.close = close;
-        }
-
-        void reset() {
-            head = "";
-            pos = 0;
-            depth = 0;
-            quote = 0;
-            escaped = false;
-            values.clear();
+            this.openerLength = openerLength;
+            scanner.moveTo(openerLength);
         }
 
         /** The region's end (exclusive), or -1 while it may still go on. */
-        int end(String region, int openerLength) {
-            if (pos == 0 || region.length() < pos || !region.startsWith(head)) {
-                reset();
-                pos = openerLength;
-                head = region.substring(0, Math.min(region.length(), HEAD));
-            }
+        int end(CharSequence region) {
             int n = region.length();
-            int i = pos;
             char first = close.charAt(0);
-            while (i < n) {
+            while (scanner.pos() < n) {
+                int i = scanner.pos();
                 char c = region.charAt(i);
-                if (quote != 0) {
-                    if (escaped) {
-                        escaped = false;
-                    } else if (c == '\\') {
-                        escaped = true;
-                    } else if (c == quote) {
-                        quote = 0;
-                    }
-                    i++;
-                    continue;
-                }
-                if (c == first) {
+                if (!scanner.inString() && c == first) {
                     // Markers are not JSON: outside a string this is the close even where brackets do not match.
-                    if (region.startsWith(close, i)) {
+                    if (Scanning.at(region, i, close)) {
                         closeValue(i);
-                        pos = i;
                         return i + close.length();
                     }
-                    if (prefixAtEnd(region, i, close)) {
-                        pos = i;
+                    if (Scanning.partial(region, i, close)) {
                         return -1;
                     }
                 }
-                if (depth <= 0) {
+                if (scanner.depth() <= 0) {
                     if (c == '[' || c == '{') {
-                        depth = 1;
+                        scanner.restart(i);
                         values.add(new int[] {i, -1});
                     } else if (!Character.isWhitespace(c) && c != ',' && c != ']' && c != '}') {
                         // Text after the calls with no close marker: the region ends before it.
-                        pos = i;
                         return i;
-                    }
-                    i++;
-                    continue;
-                }
-                switch (c) {
-                    case '"', '\'' -> quote = c;
-                    case '[', '{' -> depth++;
-                    case ']', '}' -> {
-                        depth--;
-                        if (depth == 0) {
-                            closeValue(i + 1);
-                        }
-                    }
-                    default -> {
+                    } else {
+                        scanner.moveTo(i + 1);
+                        continue;
                     }
                 }
-                i++;
+                if (scanner.step(region) == BracketScanner.Step.CLOSE && scanner.depth() == 0) {
+                    closeValue(i + 1);
+                }
             }
-            pos = n;
             return -1;
+        }
+
+        /** Where the scan stopped: the close marker, text after the calls, or the end of the text. */
+        int stop() {
+            return scanner.pos();
         }
 
         private void closeValue(int end) {
@@ -211,43 +167,17 @@ final class JsonCallArray {
     static class Parser extends RegionParser {
         private final Map<String, String> calls;
         private final Set<String> dropped;
-        private final Map<String, Scan> textScans = new HashMap<>();
-        private final Map<String, Scan> reasoningScans = new HashMap<>();
-        private Map<String, Scan> scans = textScans;
-        private boolean finishing;
 
         Parser(Map<String, String> calls, List<String> dropped, Reasoning reasoning) {
             super(openers(calls, dropped), reasoning);
             this.calls = Map.copyOf(calls);
             this.dropped = Set.copyOf(dropped);
-            calls.forEach((open, close) -> {
-                textScans.put(open, new Scan(close));
-                reasoningScans.put(open, new Scan(close));
-            });
         }
 
         private static List<String> openers(Map<String, String> calls, List<String> dropped) {
             List<String> all = new ArrayList<>(calls.keySet());
             all.addAll(dropped);
             return all;
-        }
-
-        /** Reasoning is scanned by a second machine whose open region must not share scan state with the text's. */
-        @Override
-        public void feedReasoning(String text, Consumer<Piece> out) {
-            scans = reasoningScans;
-            try {
-                super.feedReasoning(text, out);
-            } finally {
-                scans = textScans;
-            }
-        }
-
-        /** At the end both machines resolve their regions one after the other: each is scanned afresh, once. */
-        @Override
-        public void finish(Consumer<Piece> out) {
-            finishing = true;
-            super.finish(out);
         }
 
         @Override
@@ -260,15 +190,11 @@ final class JsonCallArray {
         }
 
         @Override
-        protected int regionEnd(String region, String opener, int from) {
+        protected RegionScan scan(String opener) {
             if (dropped.contains(opener)) {
-                return opener.length();
+                return region -> opener.length();
             }
-            Scan scan = scans.get(opener);
-            if (finishing) {
-                scan.reset();
-            }
-            return scan.end(region, opener.length());
+            return new Scan(calls.get(opener), opener.length())::end;
         }
 
         @Override
@@ -276,7 +202,6 @@ final class JsonCallArray {
             if (dropped.contains(opener)) {
                 return List.of();
             }
-            scans.get(opener).reset();
             try {
                 return read(region, opener, calls.get(opener));
             } catch (JsonCalls.NotCalls unreadable) {
@@ -290,8 +215,8 @@ final class JsonCallArray {
      * none for an empty array; a lone call carries the whole region as its text.
      */
     static List<Piece.Call> read(String region, String opener, String close) throws JsonCalls.NotCalls {
-        Scan scan = new Scan(close);
-        int end = scan.end(region, opener.length());
+        Scan scan = new Scan(close, opener.length());
+        int end = scan.end(region);
         if (scan.values.isEmpty()) {
             throw new JsonCalls.NotCalls("no JSON after " + opener);
         }
@@ -300,7 +225,7 @@ final class JsonCallArray {
             // A value still open ends where the scan stopped: at the close marker, or at the end of the stream
             // (before a partial close marker).
             boolean open = span[1] < 0;
-            String text = region.substring(span[0], open ? scan.pos : span[1]);
+            String text = region.substring(span[0], open ? scan.stop() : span[1]);
             calls.addAll(JsonCalls.calls(text, JsonCalls.Rules.LENIENT, open && end < 0));
         }
         // An empty array is a model saying "no calls": nothing to deliver.

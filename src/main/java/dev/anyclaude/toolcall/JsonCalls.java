@@ -275,7 +275,7 @@ final class JsonCalls {
     static Boolean callShapedStart(CharSequence text, int at) {
         int i = at;
         if (i < text.length() && text.charAt(i) == '[') {
-            i = skipSpace(text, i + 1);
+            i = Scanning.skipWhitespace(text, i + 1);
             if (i >= text.length()) {
                 return null;
             }
@@ -283,7 +283,7 @@ final class JsonCalls {
                 return false;
             }
         }
-        i = skipSpace(text, i + 1);
+        i = Scanning.skipWhitespace(text, i + 1);
         if (i >= text.length()) {
             return null;
         }
@@ -301,13 +301,5 @@ final class JsonCalls {
             return null;
         }
         return BARE_KEYS.contains(text.subSequence(i + 1, close).toString());
-    }
-
-    static int skipSpace(CharSequence text, int from) {
-        int i = from;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-            i++;
-        }
-        return i;
     }
 }

@@ -19,11 +19,11 @@ final class LeadingOpenMarker {
             return chunk;
         }
         held.append(chunk);
-        int start = JsonBodyScan.skipWhitespace(held, 0);
-        if (JsonBodyScan.couldBecome(held, start, marker)) {
+        int start = Scanning.skipWhitespace(held, 0);
+        if (Scanning.cutShort(held, start, marker)) {
             return "";
         }
-        String out = JsonBodyScan.startsWith(held, start, marker)
+        String out = Scanning.at(held, start, marker)
                 ? held.substring(start + marker.length())
                 : held.toString();
         held = null;

@@ -37,7 +37,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
 
     @Override
     public Claim claims(String fromOpener) {
-        int i = JsonCalls.skipSpace(fromOpener, PYTHON_TAG.length());
+        int i = Scanning.skipWhitespace(fromOpener, PYTHON_TAG.length());
         if (i >= fromOpener.length()) {
             return Claim.MAYBE;
         }
@@ -109,7 +109,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
 
         @Override
         protected Detection opened(CharSequence text, String opener, boolean atEnd) {
-            int i = JsonCalls.skipSpace(text, opener.length());
+            int i = Scanning.skipWhitespace(text, opener.length());
             if (i >= text.length()) {
                 return atEnd ? Detection.malformed(text.length(), "nothing after " + opener) : Detection.more();
             }
@@ -133,7 +133,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
 
         /** A JSON call object (or list), or a pythonic list, after the tag. */
         private static Detection value(String body, String raw) {
-            int first = JsonCalls.skipSpace(body, 1);
+            int first = Scanning.skipWhitespace(body, 1);
             boolean pythonic = body.charAt(0) == '[' && first < body.length() && body.charAt(first) != '{';
             try {
                 if (pythonic) {
@@ -151,7 +151,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
             while (i < text.length() && PythonLiterals.isNameChar(text.charAt(i))) {
                 i++;
             }
-            int open = JsonCalls.skipSpace(text, i);
+            int open = Scanning.skipWhitespace(text, i);
             if (open >= text.length()) {
                 return atEnd ? null : Detection.more();
             }

@@ -59,7 +59,7 @@ public final class PythonicFormat implements ToolCallFormat {
         @Override
         protected Detection bare(CharSequence text, boolean atEnd) {
             // '[' name '(' before anything is held: a markdown link or footnote is text at once
-            int i = JsonCalls.skipSpace(text, 1);
+            int i = Scanning.skipWhitespace(text, 1);
             if (i >= text.length()) {
                 return atEnd ? Detection.text(text.length()) : Detection.more();
             }
@@ -72,7 +72,7 @@ public final class PythonicFormat implements ToolCallFormat {
                     return Detection.text(1);
                 }
             }
-            i = JsonCalls.skipSpace(text, i);
+            i = Scanning.skipWhitespace(text, i);
             if (i >= text.length()) {
                 return atEnd ? Detection.text(text.length()) : Detection.more();
             }
@@ -96,7 +96,7 @@ public final class PythonicFormat implements ToolCallFormat {
 
         @Override
         protected Detection opened(CharSequence text, String opener, boolean atEnd) {
-            int i = JsonCalls.skipSpace(text, opener.length());
+            int i = Scanning.skipWhitespace(text, opener.length());
             if (i >= text.length()) {
                 return atEnd ? Detection.malformed(text.length(), "nothing after " + opener) : Detection.more();
             }
