@@ -56,6 +56,12 @@ final class FunctionTagScanner extends TagScanner {
         this.wrapClose = wrapClose;
     }
 
+    /** The region parser of a family with this grammar, wrapped in {@code wrapOpen}…{@code wrapClose}. */
+    static FormatParser parser(List<String> openers, Reasoning reasoning, String wrapOpen, String wrapClose) {
+        return new TagScanner.Regions<>(openers, reasoning, (text, atEnd) -> claim(text, wrapOpen, wrapClose, atEnd),
+                () -> new FunctionTagScanner(wrapOpen, wrapClose));
+    }
+
     /**
      * Whether text starting at an opener ({@code wrapOpen} or {@code <function=}) is a call: a valid
      * function name, then a parameter, {@code </function>} or the wrapper's close. Unrendered template
@@ -112,15 +118,13 @@ final class FunctionTagScanner extends TagScanner {
         };
     }
 
-    /** The call, or null with {@link #failure()} set. Only after {@link #advance} returned an end. */
-    Piece.Call call(String raw) {
-        if (failure() != null || function == null) {
-            if (failure() == null) {
-                failLater("no function in the call");
-            }
+    @Override
+    protected List<Piece.Call> calls(String region) {
+        if (function == null) {
+            failLater("no function in the call");
             return null;
         }
-        return new Piece.Call(function, new Arguments.Params(params), raw);
+        return List.of(new Piece.Call(function, new Arguments.Params(params), region));
     }
 
     private boolean start(CharSequence region, boolean atEnd) {
@@ -202,9 +206,8 @@ final class FunctionTagScanner extends TagScanner {
                     pos = lt + PARAMETER_CLOSE.length();
                     continue;
                 }
-                Look look = followedBy(region, lt + PARAMETER_CLOSE.length(), atEnd, PARAMETER, FUNCTION_CLOSE, wrapClose);
+                Look look = closesValue(region, lt, PARAMETER_CLOSE, atEnd, PARAMETER, FUNCTION_CLOSE, wrapClose);
                 if (look == Look.MORE) {
-                    pos = lt;
                     return false;
                 }
                 if (look == Look.YES) {
@@ -213,7 +216,6 @@ final class FunctionTagScanner extends TagScanner {
                     mode = Mode.BODY;
                     return true;
                 }
-                pos = lt + PARAMETER_CLOSE.length();
             } else if (Scanning.at(region, lt, PARAMETER)) {
                 int close = tagEnd(region, lt + PARAMETER.length());
                 if (close == -1 && !atEnd) {
@@ -249,9 +251,8 @@ final class FunctionTagScanner extends TagScanner {
                     pos = lt + FUNCTION_CLOSE.length();
                     continue;
                 }
-                Look look = followedBy(region, lt + FUNCTION_CLOSE.length(), atEnd, wrapClose, FUNCTION, wrapOpen);
+                Look look = closesValue(region, lt, FUNCTION_CLOSE, atEnd, wrapClose, FUNCTION, wrapOpen);
                 if (look == Look.MORE) {
-                    pos = lt;
                     return false;
                 }
                 if (look == Look.YES) {
@@ -260,15 +261,13 @@ final class FunctionTagScanner extends TagScanner {
                     mode = Mode.BODY;
                     return true;
                 }
-                pos = lt + FUNCTION_CLOSE.length();
             } else if (Scanning.at(region, lt, wrapClose)) {
                 if (nestedParameters > 0 || nestedFunctions > 0) {
                     pos = lt + wrapClose.length();
                     continue;
                 }
-                Look look = followedBy(region, lt + wrapClose.length(), atEnd, wrapOpen, FUNCTION);
+                Look look = closesValue(region, lt, wrapClose, atEnd, wrapOpen, FUNCTION);
                 if (look == Look.MORE) {
-                    pos = lt;
                     return false;
                 }
                 if (look == Look.YES) {
@@ -277,7 +276,6 @@ final class FunctionTagScanner extends TagScanner {
                     mode = Mode.BODY;
                     return true;
                 }
-                pos = lt + wrapClose.length();
             } else if (!atEnd && Scanning.startsOneOf(region, lt, PARAMETER_CLOSE, PARAMETER, FUNCTION,
                     FUNCTION_CLOSE, wrapClose) == Look.MORE) {
                 pos = lt;

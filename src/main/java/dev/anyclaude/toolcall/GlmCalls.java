@@ -116,35 +116,8 @@ final class GlmCalls {
 
         @Override
         public final FormatParser newParser() {
-            FormatParser parser = new Parser(reasoning);
+            FormatParser parser = new TagScanner.Regions<>(List.of(OPEN), reasoning, GlmCalls::claim, Scanner::new);
             return dropsLeadingOpen ? LeadingMarkerDropped.whenStartingInside(parser, reasoning) : parser;
-        }
-    }
-
-    static final class Parser extends RegionParser {
-        Parser(Reasoning reasoning) {
-            super(List.of(OPEN), reasoning);
-        }
-
-        @Override
-        protected Claim accepts(String region, String opener, boolean atEnd) {
-            return claim(region, atEnd);
-        }
-
-        @Override
-        protected RegionScan scan(String opener) {
-            Scanner scanner = new Scanner();
-            return region -> scanner.advance(region, false);
-        }
-
-        @Override
-        protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
-            Scanner scanner = new Scanner();
-            scanner.advance(region, true);
-            if (scanner.failure() != null) {
-                return failure(scanner.failure());
-            }
-            return List.of(new Piece.Call(scanner.name, new Arguments.Params(scanner.params), region));
         }
     }
 
@@ -170,6 +143,11 @@ final class GlmCalls {
                 case AFTER_KEY -> afterKey(region, atEnd);
                 case VALUE -> value(region, atEnd);
             };
+        }
+
+        @Override
+        protected List<Piece.Call> calls(String region) {
+            return List.of(new Piece.Call(name, new Arguments.Params(params), region));
         }
 
         @Override
@@ -252,9 +230,8 @@ final class GlmCalls {
                     return atEnd && closeValue(region, region.length()) && finish(region.length());
                 }
                 if (Scanning.at(region, lt, VALUE_CLOSE)) {
-                    Look look = followedBy(region, lt + VALUE_CLOSE.length(), atEnd, KEY, CLOSE);
+                    Look look = closesValue(region, lt, VALUE_CLOSE, atEnd, KEY, CLOSE);
                     if (look == Look.MORE) {
-                        pos = lt;
                         return false;
                     }
                     if (look == Look.YES) {
@@ -263,19 +240,16 @@ final class GlmCalls {
                         mode = Mode.BODY;
                         return true;
                     }
-                    pos = lt + VALUE_CLOSE.length();
                 } else if (Scanning.at(region, lt, CLOSE)) {
                     // </arg_value> missing: </tool_call> ends the value when the next call or the end follows.
-                    Look look = followedBy(region, lt + CLOSE.length(), atEnd, OPEN);
+                    Look look = closesValue(region, lt, CLOSE, atEnd, OPEN);
                     if (look == Look.MORE) {
-                        pos = lt;
                         return false;
                     }
                     if (look == Look.YES) {
                         closeValue(region, lt);
                         return finish(lt + CLOSE.length());
                     }
-                    pos = lt + CLOSE.length();
                 } else if (!atEnd && Scanning.startsOneOf(region, lt, VALUE_CLOSE, CLOSE) == Look.MORE) {
                     pos = lt;
                     return false;

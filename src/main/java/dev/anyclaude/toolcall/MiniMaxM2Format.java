@@ -84,45 +84,8 @@ public final class MiniMaxM2Format implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        return LeadingMarkerDropped.whenStartingInside(new Parser(reasoning), reasoning);
-    }
-
-    private static final class Parser extends RegionParser {
-        Parser(Reasoning reasoning) {
-            super(List.of(OPEN), reasoning);
-        }
-
-        @Override
-        protected Claim accepts(String region, String opener, boolean atEnd) {
-            return claim(region, atEnd);
-        }
-
-        @Override
-        protected RegionScan scan(String opener) {
-            Scanner scanner = new Scanner();
-            return region -> scanner.advance(region, false);
-        }
-
-        @Override
-        protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
-            Scanner scanner = new Scanner();
-            scanner.advance(region, true);
-            if (scanner.failure() != null) {
-                return failure(scanner.failure());
-            }
-            if (scanner.invokes.isEmpty()) {
-                return failure("no <invoke> in the block");
-            }
-            List<Piece.Call> calls = new ArrayList<>(scanner.invokes.size());
-            for (int k = 0; k < scanner.invokes.size(); k++) {
-                Invoke invoke = scanner.invokes.get(k);
-                int rawStart = k == 0 ? 0 : invoke.start;
-                int rawEnd = k == scanner.invokes.size() - 1 ? region.length() : scanner.invokes.get(k + 1).start;
-                calls.add(new Piece.Call(invoke.name, new Arguments.Params(invoke.params),
-                        region.substring(rawStart, rawEnd)));
-            }
-            return calls;
-        }
+        return LeadingMarkerDropped.whenStartingInside(
+                new TagScanner.Regions<>(List.of(OPEN), reasoning, MiniMaxM2Format::claim, Scanner::new), reasoning);
     }
 
     private record Invoke(String name, int start, List<Arguments.Param> params) {
@@ -152,6 +115,23 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                 case VALUE -> value(region, atEnd);
                 case SKIP -> skip(region, atEnd);
             };
+        }
+
+        @Override
+        protected List<Piece.Call> calls(String region) {
+            if (invokes.isEmpty()) {
+                failLater("no <invoke> in the block");
+                return null;
+            }
+            List<Piece.Call> calls = new ArrayList<>(invokes.size());
+            for (int k = 0; k < invokes.size(); k++) {
+                Invoke invoke = invokes.get(k);
+                int rawStart = k == 0 ? 0 : invoke.start;
+                int rawEnd = k == invokes.size() - 1 ? region.length() : invokes.get(k + 1).start;
+                calls.add(new Piece.Call(invoke.name, new Arguments.Params(invoke.params),
+                        region.substring(rawStart, rawEnd)));
+            }
+            return calls;
         }
 
         /** An unreadable block: it still runs to its close, so none of it is taken for text or another call. */
@@ -256,10 +236,9 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                         pos = lt + PARAMETER_CLOSE.length();
                         continue;
                     }
-                    Look look = followedBy(region, lt + PARAMETER_CLOSE.length(), atEnd,
+                    Look look = closesValue(region, lt, PARAMETER_CLOSE, atEnd,
                             PARAMETER_NAMED, INVOKE_CLOSE, INVOKE_NAMED, CLOSE);
                     if (look == Look.MORE) {
-                        pos = lt;
                         return false;
                     }
                     if (look == Look.YES) {
@@ -268,7 +247,6 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                         mode = Mode.INVOKE;
                         return true;
                     }
-                    pos = lt + PARAMETER_CLOSE.length();
                 } else if (Scanning.at(region, lt, PARAMETER_NAMED)) {
                     int close = tagEnd(region, lt + PARAMETER.length());
                     if (close == -1 && !atEnd) {

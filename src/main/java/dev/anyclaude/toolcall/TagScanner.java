@@ -1,12 +1,18 @@
 package dev.anyclaude.toolcall;
 
 import dev.anyclaude.toolcall.Scanning.Look;
+import dev.anyclaude.toolcall.ToolCallFormat.Claim;
+
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The walk the hand-written tag grammars share (Qwen3-Coder / Seed-OSS {@code <function=…>}, GLM
  * {@code <arg_key>}, MiniMax {@code <invoke>}): a scanner over one call region that goes through its modes
  * step by step, stops where the text runs out and goes on there with the next chunk (its state depends only
- * on the text consumed), and ends at the region's end, possibly with a failure.
+ * on the text consumed), and ends at the region's end, possibly with a failure. {@link Regions} is the
+ * {@link RegionParser} over such a scanner.
  */
 abstract class TagScanner {
     /** Where the walk goes on. */
@@ -30,6 +36,12 @@ abstract class TagScanner {
 
     /** One step in the current mode; false when the text ran out before it could be taken. */
     protected abstract boolean step(CharSequence region, boolean atEnd);
+
+    /**
+     * After a walk to the end without {@link #failure()}: the calls of the region, or null with the reason
+     * given to {@link #failLater}.
+     */
+    protected abstract List<Piece.Call> calls(String region);
 
     /** Why the region cannot be read, or null. */
     final String failure() {
@@ -74,5 +86,48 @@ abstract class TagScanner {
         }
         Look look = Scanning.startsOneOf(region, i, tokens);
         return look == Look.MORE && atEnd ? Look.YES : look;
+    }
+
+    /**
+     * A closing tag {@code tag} at {@code lt} inside a value is structural only when structure follows it
+     * (see {@link #followedBy}). YES: the value ends at {@code lt}; NO: the tag is part of the value and the
+     * walk goes on after it; MORE: the walk waits at the tag for more text.
+     */
+    protected final Look closesValue(CharSequence region, int lt, String tag, boolean atEnd, String... followers) {
+        Look look = followedBy(region, lt + tag.length(), atEnd, followers);
+        pos = look == Look.NO ? lt + tag.length() : lt;
+        return look;
+    }
+
+    /** The region parser of a tag grammar: {@code claim} decides whether an opener begins a call. */
+    static final class Regions<S extends TagScanner> extends RegionParser {
+        private final BiFunction<String, Boolean, Claim> claim;
+        private final Supplier<S> scanners;
+
+        Regions(List<String> openers, Reasoning reasoning, BiFunction<String, Boolean, Claim> claim,
+                Supplier<S> scanners) {
+            super(openers, reasoning);
+            this.claim = claim;
+            this.scanners = scanners;
+        }
+
+        @Override
+        protected Claim accepts(String region, String opener, boolean atEnd) {
+            return claim.apply(region, atEnd);
+        }
+
+        @Override
+        protected RegionScan scan(String opener) {
+            S scanner = scanners.get();
+            return region -> scanner.advance(region, false);
+        }
+
+        @Override
+        protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
+            S scanner = scanners.get();
+            scanner.advance(region, true);
+            List<Piece.Call> calls = scanner.failure() == null ? scanner.calls(region) : null;
+            return calls == null ? failure(scanner.failure()) : calls;
+        }
     }
 }
