@@ -68,7 +68,7 @@ public final class Lfm2Format implements ToolCallFormat {
 
             private List<Piece.Call> pythonic(String body, String region) {
                 try {
-                    return PythonLiterals.pieces(PythonLiterals.calls(body), body, region);
+                    return PythonLiterals.read(body, region);
                 } catch (PythonLiterals.NotLiteral notLiteral) {
                     return failure("not a pythonic call list: " + notLiteral.getMessage());
                 }

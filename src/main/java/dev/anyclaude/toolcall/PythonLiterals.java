@@ -207,6 +207,11 @@ final class PythonLiterals {
         return new NotLiteral(message + " at " + i);
     }
 
+    /** The calls of {@code body} (see {@link #calls}) as pieces, {@code raw} the text a lone call carries. */
+    static List<Piece.Call> read(String body, String raw) throws NotLiteral {
+        return pieces(calls(body), body, raw);
+    }
+
     /**
      * The calls as pieces: their arguments as JSON text; {@code raw} (the whole region) for a lone call,
      * each call's own text (in {@code text}, which was parsed) for several.
