@@ -2,7 +2,6 @@ package dev.anyclaude.toolcall;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static dev.anyclaude.toolcall.DeepSeekMarkers.CALLS_BEGIN;
 import static dev.anyclaude.toolcall.DeepSeekMarkers.CALLS_END;
@@ -33,11 +32,9 @@ final class DeepSeekCallParser extends RegionParser {
     /** The type and name before the JSON are short; a longer search means there is no JSON. */
     private static final int HEAD_LIMIT = 1024;
 
-    private final LeadingOpenMarker leading;
 
     DeepSeekCallParser(Reasoning reasoning) {
         super(concat(SECTION_BEGINS, List.of(CALL_BEGIN, FUNCTION_SEP), EMPTY), reasoning);
-        this.leading = reasoning.startsInside() ? new LeadingOpenMarker(reasoning.open()) : null;
     }
 
     @SafeVarargs
@@ -47,19 +44,6 @@ final class DeepSeekCallParser extends RegionParser {
             all.addAll(list);
         }
         return List.copyOf(all);
-    }
-
-    @Override
-    public void feed(String text, Consumer<Piece> out) {
-        super.feed(leading == null ? text : leading.pass(text), out);
-    }
-
-    @Override
-    public void finish(Consumer<Piece> out) {
-        if (leading != null) {
-            super.feed(leading.flush(), out);
-        }
-        super.finish(out);
     }
 
     @Override

@@ -36,7 +36,7 @@ abstract class DeepSeekFormat implements ToolCallFormat {
 
         @Override
         public final FormatParser newParser() {
-            return new DeepSeekCallParser(reasoning);
+            return LeadingMarkerDropped.whenStartingInside(new DeepSeekCallParser(reasoning), reasoning);
         }
 
         @Override

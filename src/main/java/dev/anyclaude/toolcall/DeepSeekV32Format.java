@@ -29,7 +29,7 @@ public final class DeepSeekV32Format extends DeepSeekFormat {
 
     @Override
     public FormatParser newParser() {
-        return new DsmlParser(reasoning);
+        return LeadingMarkerDropped.whenStartingInside(new DsmlParser(reasoning), reasoning);
     }
 
     @Override

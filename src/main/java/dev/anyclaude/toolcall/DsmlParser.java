@@ -3,7 +3,6 @@ package dev.anyclaude.toolcall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,25 +33,10 @@ final class DsmlParser extends RegionParser {
             .flatMap(d -> Stream.of(d.functionCallsEnd(), d.toolCallsEnd())).toList();
     private static final List<String> INVOKES = BARS.stream().map(Dsml::invoke).toList();
 
-    private final LeadingOpenMarker leading;
 
     DsmlParser(Reasoning reasoning) {
         super(DeepSeekCallParser.concat(BLOCK_BEGINS, INVOKES, BLOCK_ENDS, List.of(DeepSeekMarkers.END_OF_SENTENCE)),
                 reasoning);
-        this.leading = reasoning.startsInside() ? new LeadingOpenMarker(reasoning.open()) : null;
-    }
-
-    @Override
-    public void feed(String text, Consumer<Piece> out) {
-        super.feed(leading == null ? text : leading.pass(text), out);
-    }
-
-    @Override
-    public void finish(Consumer<Piece> out) {
-        if (leading != null) {
-            super.feed(leading.flush(), out);
-        }
-        super.finish(out);
     }
 
     private static boolean carriesNothing(String opener) {
