@@ -306,6 +306,15 @@ final class BracketScanner {
     }
 
     /**
+     * The arguments of a call the stream cut off, as far as they are one complete object ({@code {…}}
+     * closed, what follows dropped), or null when they are not.
+     */
+    static String completeObject(String arguments) {
+        int close = arguments.startsWith("{") ? valueEnd(arguments, 0) : -1;
+        return close < 0 ? null : arguments.substring(0, close);
+    }
+
+    /**
      * Finds the first end marker outside the JSON strings of a call's arguments in one region that grows
      * with every chunk, reading each character once: it keeps the string state where it stopped, which is
      * before a marker the text may still complete. Markers before the JSON starts count wherever they are.
@@ -314,6 +323,7 @@ final class BracketScanner {
         private final List<String> markers;
         private final BracketScanner strings = counting(Quotes.JSON);
         private int json = -1;
+        private int from = -1;
 
         /** @param markers end markers, all beginning with {@code <} (JSON outside strings holds none) */
         Terminators(List<String> markers) {
@@ -321,6 +331,21 @@ final class BracketScanner {
                 throw new IllegalArgumentException("end markers must begin with <: " + markers);
             }
             this.markers = List.copyOf(markers);
+        }
+
+        /**
+         * Where a call region ends while it streams in, its arguments starting at {@code arguments} (the
+         * JSON at {@code json}, -1 while there is none): after the first terminator when that is {@code own}
+         * (the call's own end marker), before it when it is another; -1 while none has come. Each search
+         * goes on where the last one left off.
+         */
+        int regionEnd(CharSequence region, int arguments, int json, String own) {
+            Markers.Match end = find(region, json, Math.max(from, arguments));
+            if (end == null) {
+                from = Math.max(arguments, region.length() - 64);
+                return -1;
+            }
+            return end.marker().equals(own) ? end.end() : end.index();
         }
 
         /**

@@ -136,7 +136,6 @@ final class DeepSeekCallParser extends RegionParser {
             private int body = -1;
             private int json = -1;
             private boolean jsonSettled;
-            private int from;
 
             @Override
             public int end(CharSequence region) {
@@ -145,7 +144,6 @@ final class DeepSeekCallParser extends RegionParser {
                     if (body < 0) {
                         return -1;
                     }
-                    from = body;
                 }
                 if (SECTION_BEGINS.contains(opener) && Scanning.at(region, body, CALLS_END)) {
                     return body + CALLS_END.length();
@@ -155,12 +153,7 @@ final class DeepSeekCallParser extends RegionParser {
                     // found, or past the length where it could still be found
                     jsonSettled = json >= 0 || region.length() > body + 2 * HEAD_LIMIT + TOOL_SEP.length();
                 }
-                Markers.Match end = terminators.find(region, json, from);
-                if (end == null) {
-                    from = Math.max(body, region.length() - 64);
-                    return -1;
-                }
-                return end.marker().equals(CALL_END) ? end.end() : end.index();
+                return terminators.regionEnd(region, body, json, CALL_END);
             }
         };
     }
@@ -237,11 +230,10 @@ final class DeepSeekCallParser extends RegionParser {
         arguments = withoutFences(arguments);
         if (end == null) {
             // Cut off by the end of the stream: usable only if the JSON itself was finished.
-            int close = arguments.startsWith("{") ? BracketScanner.valueEnd(arguments, 0) : -1;
-            if (close < 0) {
+            arguments = BracketScanner.completeObject(arguments);
+            if (arguments == null) {
                 return failure("the output ended before the call's arguments were complete");
             }
-            arguments = arguments.substring(0, close);
         }
         return List.of(new Piece.Call(name, new Arguments.JsonText(arguments.isEmpty() ? "{}" : arguments), region));
     }

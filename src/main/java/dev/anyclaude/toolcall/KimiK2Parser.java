@@ -132,7 +132,6 @@ final class KimiK2Parser extends RegionParser {
         return new RegionScan() {
             private final BracketScanner.Terminators terminators = new BracketScanner.Terminators(TERMINATORS);
             private Layout layout;
-            private int from;
 
             @Override
             public int end(CharSequence region) {
@@ -141,7 +140,6 @@ final class KimiK2Parser extends RegionParser {
                     if (layout == null) {
                         return -1;
                     }
-                    from = layout.arguments();
                 }
                 if (layout.emptySection()) {
                     return layout.emptySectionEnd();
@@ -149,13 +147,8 @@ final class KimiK2Parser extends RegionParser {
                 if (layout.arguments() < 0) {
                     return layout.idEnd() + CALL_END.length();
                 }
-                Markers.Match end = terminators.find(region,
-                        Scanning.skipWhitespace(region, layout.arguments()), from);
-                if (end == null) {
-                    from = Math.max(layout.arguments(), region.length() - 64);
-                    return -1;
-                }
-                return end.marker().equals(CALL_END) ? end.end() : end.index();
+                return terminators.regionEnd(region, layout.arguments(),
+                        Scanning.skipWhitespace(region, layout.arguments()), CALL_END);
             }
         };
     }
@@ -180,11 +173,10 @@ final class KimiK2Parser extends RegionParser {
                 Scanning.skipWhitespace(region, layout.arguments()), layout.arguments());
         String arguments = region.substring(layout.arguments(), end == null ? region.length() : end.index()).strip();
         if (end == null) {
-            int close = arguments.startsWith("{") ? BracketScanner.valueEnd(arguments, 0) : -1;
-            if (close < 0) {
+            arguments = BracketScanner.completeObject(arguments);
+            if (arguments == null) {
                 return failure("the output ended before the call's arguments were complete");
             }
-            arguments = arguments.substring(0, close);
         }
         return List.of(new Piece.Call(name, new Arguments.JsonText(arguments.isEmpty() ? "{}" : arguments), region));
     }
