@@ -19,7 +19,7 @@ abstract class DeepSeekFormat implements ToolCallFormat {
     }
 
     @Override
-    public final String name() {
+    public String name() {
         return name;
     }
 
@@ -35,17 +35,17 @@ abstract class DeepSeekFormat implements ToolCallFormat {
         }
 
         @Override
-        public final FormatParser newParser() {
+        public FormatParser newParser() {
             return LeadingMarkerDropped.whenStartingInside(new DeepSeekCallParser(reasoning), reasoning);
         }
 
         @Override
-        public final List<String> openers() {
+        public List<String> openers() {
             return openers;
         }
 
         @Override
-        public final Claim claims(String fromOpener) {
+        public Claim claims(String fromOpener) {
             return DeepSeekCallParser.claimShape(fromOpener, openers, v31);
         }
     }

@@ -75,7 +75,7 @@ final class DeepSeekMarkers {
             return blockEnds;
         }
 
-        /** What may follow a parameter's closing tag: the next parameter, the invoke's end, another invoke, a block end. */
+        /** What may follow a parameter's closing tag: the next parameter, the invoke's end, an invoke, a block end. */
         List<String> followers() {
             return followers;
         }

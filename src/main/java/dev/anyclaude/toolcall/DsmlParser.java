@@ -229,7 +229,8 @@ final class DsmlParser extends RegionParser {
                     into.failure = "a parameter has no name";
                     return close;
                 }
-                into.params.add(new Arguments.Param(attributes.name, region.subSequence(valueStart, close).toString(), attributes.kind));
+                into.params.add(new Arguments.Param(attributes.name, region.subSequence(valueStart, close).toString(),
+                        attributes.kind));
             }
             p = close + dsml.parameterEnd().length();
         }

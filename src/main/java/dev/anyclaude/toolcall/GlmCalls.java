@@ -100,22 +100,22 @@ final class GlmCalls {
         }
 
         @Override
-        public final String name() {
+        public String name() {
             return name;
         }
 
         @Override
-        public final List<String> openers() {
+        public List<String> openers() {
             return List.of(OPEN);
         }
 
         @Override
-        public final Claim claims(String fromOpener) {
+        public Claim claims(String fromOpener) {
             return claim(fromOpener, false);
         }
 
         @Override
-        public final FormatParser newParser() {
+        public FormatParser newParser() {
             FormatParser parser = new TagScanner.Regions<>(List.of(OPEN), reasoning, GlmCalls::claim, Scanner::new);
             return dropsLeadingOpen ? LeadingMarkerDropped.whenStartingInside(parser, reasoning) : parser;
         }
@@ -260,7 +260,8 @@ final class GlmCalls {
         }
 
         private boolean closeValue(CharSequence region, int at) {
-            params.add(new Arguments.Param(key, region.subSequence(valueStart, at).toString(), Arguments.ValueKind.UNTYPED));
+            params.add(new Arguments.Param(key, region.subSequence(valueStart, at).toString(),
+                    Arguments.ValueKind.UNTYPED));
             return true;
         }
 

@@ -139,22 +139,22 @@ final class JsonCallArray {
         }
 
         @Override
-        public final String name() {
+        public String name() {
             return name;
         }
 
         @Override
-        public final FormatParser newParser() {
+        public FormatParser newParser() {
             return new Parser(Map.of(open, close), dropped, reasoning);
         }
 
         @Override
-        public final List<String> openers() {
+        public List<String> openers() {
             return List.of(open);
         }
 
         @Override
-        public final Claim claims(String fromOpener) {
+        public Claim claims(String fromOpener) {
             return claimFirst(fromOpener, open, firstChars);
         }
     }

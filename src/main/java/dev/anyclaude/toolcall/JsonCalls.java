@@ -115,7 +115,7 @@ final class JsonCalls {
         if (!tree.isArray()) {
             throw new NotCalls("not a call object or a list of them");
         }
-        List<int[]> spans = tree.size() < 2 ? null : BracketScanner.elementSpans(text, !rules.bare());
+        List<int[]> spans = tree.isEmpty() ? null : BracketScanner.elementSpans(text, !rules.bare());
         List<Piece.Call> calls = new ArrayList<>(tree.size());
         for (int k = 0; k < tree.size(); k++) {
             JsonNode element = tree.get(k);

@@ -81,7 +81,8 @@ final class KimiK2Parser extends RegionParser {
         if (Scanning.atAny(text, j, ARGUMENT_BEGINS) || Scanning.at(text, j, CALL_END)) {
             return ToolCallFormat.Claim.YES;
         }
-        if (j == text.length() || Scanning.cutShortAny(text, j, ARGUMENT_BEGINS) || Scanning.cutShort(text, j, CALL_END)) {
+        if (j == text.length() || Scanning.cutShortAny(text, j, ARGUMENT_BEGINS)
+                || Scanning.cutShort(text, j, CALL_END)) {
             return undecided;
         }
         return ToolCallFormat.Claim.NO;

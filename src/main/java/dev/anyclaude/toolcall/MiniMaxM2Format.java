@@ -161,7 +161,8 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                 if (close == -1) {
                     return atEnd && fail("the call is cut off in an <invoke> tag", region.length());
                 }
-                String name = close < 0 ? null : attribute(region.subSequence(i + INVOKE.length(), close).toString(), "name");
+                String name = close < 0 ? null
+                        : attribute(region.subSequence(i + INVOKE.length(), close).toString(), "name");
                 if (name == null || !Scanning.isName(name.strip())) {
                     return failToClose("an <invoke> without a usable name", close < 0 ? i + 1 : close + 1);
                 }
@@ -193,7 +194,8 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                 if (close == -1) {
                     return atEnd && fail("the call is cut off in a <parameter> tag", region.length());
                 }
-                String name = close < 0 ? null : attribute(region.subSequence(i + PARAMETER.length(), close).toString(), "name");
+                String name = close < 0 ? null
+                        : attribute(region.subSequence(i + PARAMETER.length(), close).toString(), "name");
                 if (name == null) {
                     return failToClose("a <parameter> without a name", close < 0 ? i + 1 : close + 1);
                 }
@@ -300,7 +302,8 @@ public final class MiniMaxM2Format implements ToolCallFormat {
         }
 
         private boolean closeValue(CharSequence region, int at) {
-            invoke.params().add(new Arguments.Param(param, region.subSequence(valueStart, at).toString(), Arguments.ValueKind.UNTYPED));
+            invoke.params().add(new Arguments.Param(param, region.subSequence(valueStart, at).toString(),
+                    Arguments.ValueKind.UNTYPED));
             seen.add(param);
             return true;
         }

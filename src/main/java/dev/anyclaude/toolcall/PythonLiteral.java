@@ -100,11 +100,11 @@ public final class PythonLiteral {
 
     private JsonNode value(int depth) {
         if (depth > MAX_DEPTH) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("nested too deep", pos);
         }
         skipSpace();
         if (pos >= text.length()) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("expected a value", pos);
         }
         char c = text.charAt(pos);
         return switch (c) {
@@ -172,7 +172,7 @@ public final class PythonLiteral {
         if (key.isNumber() || key.isBoolean() || key.isNull()) {
             return key.toString();
         }
-        throw new NotALiteral(pos);
+        throw new NotALiteral("a dict key must be a string, number or constant", pos);
     }
 
     /** A list or tuple; {@code (x)} without a comma is just x in parentheses. */
@@ -202,7 +202,7 @@ public final class PythonLiteral {
         pos++;
         skipSpace();
         if (pos >= text.length() || !(isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("a sign without a number", pos);
         }
         return number(negative);
     }
@@ -232,27 +232,27 @@ public final class PythonLiteral {
                 pos++;
             }
             if (!digits()) {
-                throw new NotALiteral(pos);
+                throw new NotALiteral("bad number", pos);
             }
         }
         if (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-            throw new NotALiteral(pos); // 1j, 12abc, 1_ ...
+            throw new NotALiteral("bad number", pos); // 1j, 12abc, 1_ ...
         }
         String literal = text.substring(start, pos).replace("_", "");
         if (literal.equals(".") || literal.startsWith(".e") || literal.startsWith(".E")) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("bad number", pos);
         }
         if (!isFloat) {
             // Python 3 rejects "007": a leading zero is only allowed for zero itself.
             if (literal.length() > 1 && literal.charAt(0) == '0' && !literal.chars().allMatch(ch -> ch == '0')) {
-                throw new NotALiteral(pos);
+                throw new NotALiteral("bad number", pos);
             }
             BigInteger value = new BigInteger(literal);
             return integer(negative ? value.negate() : value);
         }
         double value = new BigDecimal(literal).doubleValue();
         if (Double.isInfinite(value)) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("number out of range", pos);
         }
         return NODES.numberNode(negative ? -value : value);
     }
@@ -265,7 +265,7 @@ public final class PythonLiteral {
         }
         String digits = text.substring(start, pos).replace("_", "");
         if (digits.isEmpty() || pos < text.length() && Character.isLetterOrDigit(text.charAt(pos))) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("bad number", pos);
         }
         BigInteger value = new BigInteger(digits, radix);
         return integer(negative ? value.negate() : value);
@@ -300,7 +300,8 @@ public final class PythonLiteral {
             case "True", "true" -> NODES.booleanNode(true);
             case "False", "false" -> NODES.booleanNode(false);
             case "None", "null" -> NODES.nullNode();
-            default -> throw new NotALiteral(pos);
+            default -> throw new NotALiteral(pos == start ? "unexpected '" + text.charAt(pos) + "'"
+                    : "'" + text.substring(start, pos) + "' is a name, not a literal", start);
         };
     }
 
@@ -347,7 +348,7 @@ public final class PythonLiteral {
         pos += isTriple ? 3 : 1;
         while (true) {
             if (pos >= text.length()) {
-                throw new NotALiteral(pos);
+                throw new NotALiteral("unclosed string", pos);
             }
             char c = text.charAt(pos);
             if (c == quote && (!isTriple || text.startsWith(triple, pos))) {
@@ -356,7 +357,7 @@ public final class PythonLiteral {
             }
             if (c == '\\') {
                 if (pos + 1 >= text.length()) {
-                    throw new NotALiteral(pos);
+                    throw new NotALiteral("unclosed string", pos);
                 }
                 if (raw) {
                     // A raw string keeps the backslash, which still stops the next character ending the string.
@@ -401,12 +402,12 @@ public final class PythonLiteral {
                 }
                 int close = text.indexOf('}', pos);
                 if (pos >= text.length() || text.charAt(pos) != '{' || close < 0) {
-                    throw new NotALiteral(pos);
+                    throw new NotALiteral("bad \\N escape", pos);
                 }
                 try {
                     out.appendCodePoint(Character.codePointOf(text.substring(pos + 1, close)));
                 } catch (IllegalArgumentException unknown) {
-                    throw new NotALiteral(pos);
+                    throw new NotALiteral("unknown character name in \\N escape", pos);
                 }
                 pos = close + 1;
             }
@@ -427,18 +428,18 @@ public final class PythonLiteral {
 
     private int hex(int length) {
         if (pos + length > text.length()) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("short escape", pos);
         }
         int value = 0;
         for (int i = 0; i < length; i++) {
             int digit = Character.digit(text.charAt(pos + i), 16);
             if (digit < 0) {
-                throw new NotALiteral(pos);
+                throw new NotALiteral("bad escape", pos);
             }
             value = value * 16 + digit;
         }
         if (!Character.isValidCodePoint(value)) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("bad escape", pos);
         }
         pos += length;
         return value;
@@ -467,7 +468,7 @@ public final class PythonLiteral {
 
     private void expect(char c) {
         if (!consume(c)) {
-            throw new NotALiteral(pos);
+            throw new NotALiteral("expected '" + c + "'", pos);
         }
     }
 
@@ -481,8 +482,8 @@ public final class PythonLiteral {
 
     /** Control flow for "not a literal"; no stack trace, it is expected. The message says where reading stopped. */
     static final class NotALiteral extends RuntimeException {
-        NotALiteral(int at) {
-            super("no Python literal at " + at, null, false, false);
+        NotALiteral(String what, int at) {
+            super(what + " at " + at, null, false, false);
         }
     }
 }
