@@ -30,6 +30,13 @@ public abstract class RegionParser implements FormatParser {
     private RegionScan scan;
     private boolean inFence;
     private boolean skipWhitespace;
+    /**
+     * The output began inside reasoning the template opened, and its closing marker has not come yet. Until
+     * it does, the reasoning is held, not sent: a model (or a server that already split the reasoning off)
+     * that never closes it was answering, and its words must reach the user as text.
+     */
+    private boolean tentative;
+    private final StringBuilder held = new StringBuilder();
     /** The first characters of every marker this parser looks for: text without them needs no scan. */
     private final String markerStarts;
 
@@ -37,6 +44,7 @@ public abstract class RegionParser implements FormatParser {
         this.openers = List.copyOf(openers);
         this.reasoning = reasoning;
         this.state = reasoning.startsInside() ? State.THINKING : State.TEXT;
+        this.tentative = reasoning.startsInside();
         StringBuilder starts = new StringBuilder();
         List<String> all = new ArrayList<>(this.openers);
         all.add(FENCE);
@@ -94,7 +102,7 @@ public abstract class RegionParser implements FormatParser {
 
     @Override
     public void feed(String text, Consumer<Piece> out) {
-        if (buf.isEmpty() && !skipWhitespace && state != State.REGION && cannotHoldMarker(text)) {
+        if (buf.isEmpty() && !skipWhitespace && !tentative && state != State.REGION && cannotHoldMarker(text)) {
             // The common case, most chunks of most responses: what a scan would find is the text itself.
             if (state == State.TEXT) {
                 emitText(text, out);
@@ -123,6 +131,11 @@ public abstract class RegionParser implements FormatParser {
 
     @Override
     public void feedReasoning(String text, Consumer<Piece> out) {
+        if (tentative && buf.isEmpty() && held.isEmpty()) {
+            // The server splits the reasoning off itself: the visible text that follows is the answer.
+            tentative = false;
+            state = State.TEXT;
+        }
         if (!reasoning.callsInside()) {
             FormatParser.super.feedReasoning(text, out);
             return;
@@ -146,6 +159,15 @@ public abstract class RegionParser implements FormatParser {
             reasoningScan.finish(asThinking(out));
         }
         drain(out, true);
+        if (tentative) {
+            // The reasoning the template opened was never closed: it was the answer.
+            held.append(buf);
+            buf.setLength(0);
+            emitText(held.toString(), out);
+            held.setLength(0);
+            tentative = false;
+            return;
+        }
         switch (state) {
             case TEXT -> emitText(buf.toString(), out);
             case THINKING -> emitThinking(buf.toString(), out);
@@ -243,15 +265,16 @@ public abstract class RegionParser implements FormatParser {
         if (match == null) {
             if (!atEnd) {
                 int safe = Markers.safeLength(buf, markers);
-                emitThinking(buf.substring(0, safe), out);
+                think(buf.substring(0, safe), out);
                 buf.delete(0, safe);
             }
             return false;
         }
-        emitThinking(buf.substring(0, match.index()), out);
+        think(buf.substring(0, match.index()), out);
         buf.delete(0, match.index());
         if (match.marker().equals(reasoning.close())) {
             buf.delete(0, match.marker().length());
+            settleReasoning(out);
             state = State.TEXT;
             skipWhitespace = true;
             return true;
@@ -262,12 +285,31 @@ public abstract class RegionParser implements FormatParser {
             return false;
         }
         if (claim == ToolCallFormat.Claim.NO) {
-            emitThinking(match.marker(), out);
+            think(match.marker(), out);
             buf.delete(0, match.marker().length());
             return true;
         }
+        settleReasoning(out);
         openRegion(match.marker());
         return true;
+    }
+
+    /** Reasoning text: sent now, or held while it is not yet known to be reasoning. */
+    private void think(String text, Consumer<Piece> out) {
+        if (tentative) {
+            held.append(text);
+        } else {
+            emitThinking(text, out);
+        }
+    }
+
+    /** The reasoning the template opened has ended (by its marker or a call): what was held was reasoning. */
+    private void settleReasoning(Consumer<Piece> out) {
+        if (tentative) {
+            tentative = false;
+            emitThinking(held.toString(), out);
+            held.setLength(0);
+        }
     }
 
     private void openRegion(String marker) {

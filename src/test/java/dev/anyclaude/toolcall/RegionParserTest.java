@@ -90,4 +90,29 @@ class RegionParserTest {
     void aPossibleMarkerPrefixAtTheEndIsTextAfterAll() {
         assertThat(ParserHarness.parse(TOY, "a <cal")).containsExactly(new Piece.Text("a <cal"));
     }
+
+    static final ToolCallFormat FORCED_OPEN = ToyFormats.TOY_STARTS_INSIDE;
+
+    @Test
+    void reasoningTheTemplateOpenedEndsAtItsCloseMarker() {
+        assertThat(ParserHarness.parse(FORCED_OPEN, "plan the call</think>\n\nThe answer.")).containsExactly(
+                new Piece.Thinking("plan the call"), new Piece.Text("The answer."));
+    }
+
+    @Test
+    void reasoningTheTemplateOpenedButNeverClosedWasTheAnswer() {
+        assertThat(ParserHarness.parse(FORCED_OPEN, "I created hello.txt with a greeting.")).containsExactly(
+                new Piece.Text("I created hello.txt with a greeting."));
+    }
+
+    @Test
+    void whenTheServerSplitsReasoningOffTheVisibleTextIsTheAnswer() {
+        FormatParser parser = FORCED_OPEN.newParser();
+        List<Piece> out = new java.util.ArrayList<>();
+        parser.feedReasoning("thinking, split off by the server", out::add);
+        parser.feed("The answer.", out::add);
+        parser.finish(out::add);
+        assertThat(out).containsExactly(new Piece.Thinking("thinking, split off by the server"),
+                new Piece.Text("The answer."));
+    }
 }
