@@ -39,9 +39,9 @@ final class BareCallArray implements LeadingCallParser.Detector {
     private Detection fence(CharSequence text, boolean atEnd) {
         int length = text.length();
         if (length < FENCE.length()) {
-            return LineCallParser.startsWith(FENCE, text, 0) && !atEnd ? Detection.more() : Detection.text(length);
+            return Scanning.at(FENCE, 0, text) && !atEnd ? Detection.more() : Detection.text(length);
         }
-        if (!LineCallParser.startsWith(text, FENCE, 0)) {
+        if (!Scanning.at(text, 0, FENCE)) {
             return Detection.text(length);
         }
         int i = FENCE.length();
@@ -53,14 +53,14 @@ final class BareCallArray implements LeadingCallParser.Detector {
             return Detection.text(length);
         }
         if (i >= length) {
-            return atEnd ? Detection.text(length) : Detection.more();
+            return Detection.moreOrText(text, atEnd);
         }
         if (!language.equals("json") && !language.isEmpty()) {
             return Detection.text(length);
         }
-        int open = JsonCalls.skipSpace(text, i);
+        int open = Scanning.skipWhitespace(text, i);
         if (open >= length) {
-            return atEnd ? Detection.text(length) : Detection.more();
+            return Detection.moreOrText(text, atEnd);
         }
         if (text.charAt(open) != '[') {
             return Detection.text(length);
@@ -72,14 +72,14 @@ final class BareCallArray implements LeadingCallParser.Detector {
     private Detection array(CharSequence text, int at, boolean atEnd, boolean inFence) {
         Boolean shape = JsonCalls.callShapedStart(text, at);
         if (shape == null) {
-            return atEnd ? Detection.text(text.length()) : Detection.more();
+            return Detection.moreOrText(text, atEnd);
         }
         if (!shape) {
             return Detection.text(text.length());
         }
         int end = scanner.end(text, at);
         if (end == BracketScanner.OPEN) {
-            return atEnd ? Detection.malformed(text.length(), "the call list is cut off") : Detection.more();
+            return Detection.moreOrMalformed(text, atEnd, "the call list is cut off");
         }
         if (end == BracketScanner.MISMATCH) {
             return Detection.text(text.length());

@@ -1,6 +1,7 @@
 package dev.anyclaude.toolcall;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A {@link RegionParser} for families whose call region is an opener followed by one bracketed value
@@ -20,13 +21,11 @@ abstract class BracketRegionParser extends RegionParser {
 
     private final boolean python;
     private final List<String> dropped;
-    private final BracketScanner scanner;
 
     protected BracketRegionParser(List<String> openers, List<String> dropped, Reasoning reasoning, boolean python) {
         super(concat(openers, dropped), reasoning);
         this.python = python;
         this.dropped = List.copyOf(dropped);
-        this.scanner = new BracketScanner(python);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -45,10 +44,10 @@ abstract class BracketRegionParser extends RegionParser {
     }
 
     /**
-     * Where a region with no readable bracketed value ends, searching from {@code from}: by default after
-     * the first closing marker, else not before the end of the output.
+     * Where a region with no readable bracketed value ends, searching from {@code from} (the text before
+     * it was searched before): by default after the first closing marker, else not before the end of the output.
      */
-    protected int unstructuredEnd(String region, String opener, int from) {
+    protected int unstructuredEnd(CharSequence region, String opener, int from) {
         Markers.Match match = Markers.earliest(region, Math.max(from, opener.length()), closers(opener));
         return match == null ? -1 : match.end();
     }
@@ -59,27 +58,37 @@ abstract class BracketRegionParser extends RegionParser {
     }
 
     @Override
-    protected final int regionEnd(String region, String opener, int from) {
+    protected final RegionScan scan(String opener) {
         if (dropped.contains(opener)) {
-            return opener.length();
+            return region -> opener.length();
         }
-        if (from == 0) {
-            scanner.reset(); // a new region (or a short one, cheap to scan again)
-        }
-        int start = bodyStart(region, opener);
-        if (start == MORE) {
-            return -1;
-        }
-        if (start >= 0) {
-            int end = scanner.end(region, start);
-            if (end == BracketScanner.OPEN) {
-                return -1;
+        return new RegionScan() {
+            private final BracketScanner scanner = new BracketScanner(python);
+            private int start = MORE;
+            private int from;
+
+            @Override
+            public int end(CharSequence region) {
+                if (start == MORE) {
+                    start = bodyStart(region.toString(), opener); // the head of the region only: short
+                    if (start == MORE) {
+                        return -1;
+                    }
+                }
+                if (start >= 0) {
+                    int end = scanner.end(region, start);
+                    if (end == BracketScanner.OPEN) {
+                        return -1;
+                    }
+                    if (end >= 0) {
+                        return closeAfter(region, end, closers(opener));
+                    }
+                }
+                int end = unstructuredEnd(region, opener, from);
+                from = Math.max(0, region.length() - 64);
+                return end;
             }
-            if (end >= 0) {
-                return closeAfter(region, end, closers(opener));
-            }
-        }
-        return unstructuredEnd(region, opener, from);
+        };
     }
 
     @Override
@@ -104,6 +113,57 @@ abstract class BracketRegionParser extends RegionParser {
         return parseBody(region.substring(start, end), region, opener);
     }
 
+    /** Whether {@code opener} is one of the markers that carry nothing. */
+    protected final boolean isDropped(String opener) {
+        return dropped.contains(opener);
+    }
+
+    /**
+     * Regions that hold a JSON call array (or one call object) right after the opener, read by
+     * {@link JsonCalls} with {@code rules} (Granite, xLAM, Phi-4-mini): a region is a call when a {@code [}
+     * or {@code {} follows the opener, and its value starts there.
+     */
+    static class JsonCallRegions extends BracketRegionParser {
+        private final JsonCalls.Rules rules;
+        private final Function<String, List<String>> closers;
+
+        JsonCallRegions(List<String> openers, List<String> dropped, Reasoning reasoning, JsonCalls.Rules rules,
+                        Function<String, List<String>> closers) {
+            super(openers, dropped, reasoning, false);
+            this.rules = rules;
+            this.closers = closers;
+        }
+
+        @Override
+        protected ToolCallFormat.Claim accepts(String region, String opener, boolean atEnd) {
+            if (isDropped(opener)) {
+                return ToolCallFormat.Claim.YES;
+            }
+            ToolCallFormat.Claim claim = JsonCallArray.claimFirst(region, opener, "[{");
+            return claim == ToolCallFormat.Claim.MAYBE && atEnd ? ToolCallFormat.Claim.NO : claim;
+        }
+
+        @Override
+        protected int bodyStart(String region, String opener) {
+            int i = Scanning.skipWhitespace(region, opener.length());
+            return i >= region.length() ? MORE : i;
+        }
+
+        @Override
+        protected final List<String> closers(String opener) {
+            return closers.apply(opener);
+        }
+
+        @Override
+        protected final List<Piece.Call> parseBody(String body, String region, String opener) {
+            try {
+                return JsonCalls.read(body, region, rules);
+            } catch (JsonCalls.NotCalls notCalls) {
+                return failure(notCalls.getMessage());
+            }
+        }
+    }
+
     /**
      * The end of a region whose value ends at {@code end}: after a closing marker that follows (whitespace
      * between allowed), else at the value's end; -1 while what follows may still become a closing marker.
@@ -112,24 +172,15 @@ abstract class BracketRegionParser extends RegionParser {
         if (closers.isEmpty()) {
             return end;
         }
-        int i = end;
-        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-            i++;
-        }
+        int i = Scanning.skipWhitespace(text, end);
         if (i >= text.length()) {
             return -1;
         }
         for (String closer : closers) {
-            if (LineCallParser.startsWith(text, closer, i)) {
+            if (Scanning.at(text, i, closer)) {
                 return i + closer.length();
             }
         }
-        CharSequence rest = text.subSequence(i, text.length());
-        for (String closer : closers) {
-            if (rest.length() < closer.length() && LineCallParser.startsWith(closer, rest, 0)) {
-                return -1;
-            }
-        }
-        return end;
+        return Scanning.cutShortAny(text, i, closers) ? -1 : end;
     }
 }

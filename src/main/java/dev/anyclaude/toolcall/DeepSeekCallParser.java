@@ -2,7 +2,6 @@ package dev.anyclaude.toolcall;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static dev.anyclaude.toolcall.DeepSeekMarkers.CALLS_BEGIN;
 import static dev.anyclaude.toolcall.DeepSeekMarkers.CALLS_END;
@@ -33,12 +32,9 @@ final class DeepSeekCallParser extends RegionParser {
     /** The type and name before the JSON are short; a longer search means there is no JSON. */
     private static final int HEAD_LIMIT = 1024;
 
-    private final LeadingOpenMarker leading;
-    private final JsonBodyScan.Terminators terminators = new JsonBodyScan.Terminators(TERMINATORS);
 
     DeepSeekCallParser(Reasoning reasoning) {
         super(concat(SECTION_BEGINS, List.of(CALL_BEGIN, FUNCTION_SEP), EMPTY), reasoning);
-        this.leading = reasoning.startsInside() ? new LeadingOpenMarker(reasoning.open()) : null;
     }
 
     @SafeVarargs
@@ -48,19 +44,6 @@ final class DeepSeekCallParser extends RegionParser {
             all.addAll(list);
         }
         return List.copyOf(all);
-    }
-
-    @Override
-    public void feed(String text, Consumer<Piece> out) {
-        super.feed(leading == null ? text : leading.pass(text), out);
-    }
-
-    @Override
-    public void finish(Consumer<Piece> out) {
-        if (leading != null) {
-            super.feed(leading.flush(), out);
-        }
-        super.finish(out);
     }
 
     @Override
@@ -74,13 +57,13 @@ final class DeepSeekCallParser extends RegionParser {
 
     /** Whether a call (or the section end) follows at {@code at}, after whitespace. */
     static ToolCallFormat.Claim callFollows(String text, int at, boolean atEnd) {
-        int i = JsonBodyScan.skipWhitespace(text, at);
+        int i = Scanning.skipWhitespace(text, at);
         boolean partial = false;
         for (String next : List.of(CALL_BEGIN, FUNCTION_SEP, CALLS_END)) {
-            if (JsonBodyScan.startsWith(text, i, next)) {
+            if (Scanning.at(text, i, next)) {
                 return ToolCallFormat.Claim.YES;
             }
-            partial |= JsonBodyScan.couldBecome(text, i, next);
+            partial |= Scanning.cutShort(text, i, next);
         }
         return partial && !atEnd ? ToolCallFormat.Claim.MAYBE : ToolCallFormat.Claim.NO;
     }
@@ -106,11 +89,11 @@ final class DeepSeekCallParser extends RegionParser {
             if (follows != ToolCallFormat.Claim.YES) {
                 return follows;
             }
-            i = JsonBodyScan.skipWhitespace(text, i);
-            if (JsonBodyScan.startsWith(text, i, CALLS_END)) {
+            i = Scanning.skipWhitespace(text, i);
+            if (Scanning.at(text, i, CALLS_END)) {
                 return ToolCallFormat.Claim.YES;
             }
-            if (JsonBodyScan.startsWith(text, i, FUNCTION_SEP)) {
+            if (Scanning.at(text, i, FUNCTION_SEP)) {
                 return v31 ? ToolCallFormat.Claim.NO : ToolCallFormat.Claim.YES;
             }
             i += CALL_BEGIN.length();
@@ -119,7 +102,7 @@ final class DeepSeekCallParser extends RegionParser {
         if (sep < 0) {
             return text.length() - i > 256 ? ToolCallFormat.Claim.NO : ToolCallFormat.Claim.MAYBE;
         }
-        int j = JsonBodyScan.skipWhitespace(text, sep + TOOL_SEP.length());
+        int j = Scanning.skipWhitespace(text, sep + TOOL_SEP.length());
         if (j == text.length()) {
             return ToolCallFormat.Claim.MAYBE;
         }
@@ -128,58 +111,62 @@ final class DeepSeekCallParser extends RegionParser {
     }
 
     /** Where the call itself starts: after the opener, the whitespace and a call begin; -1 when not known yet. */
-    private static int bodyStart(String region, String opener) {
+    private static int bodyStart(CharSequence region, String opener) {
         if (!SECTION_BEGINS.contains(opener)) {
             return opener.length();
         }
-        int i = JsonBodyScan.skipWhitespace(region, opener.length());
-        if (JsonBodyScan.startsWith(region, i, CALL_BEGIN)) {
+        int i = Scanning.skipWhitespace(region, opener.length());
+        if (Scanning.at(region, i, CALL_BEGIN)) {
             return i + CALL_BEGIN.length();
         }
-        if (i == region.length() || JsonBodyScan.couldBecome(region, i, CALL_BEGIN)
-                || JsonBodyScan.couldBecome(region, i, CALLS_END)) {
+        if (i == region.length() || Scanning.cutShort(region, i, CALL_BEGIN)
+                || Scanning.cutShort(region, i, CALLS_END)) {
             return -1;
         }
         return i;
     }
 
     @Override
-    protected int regionEnd(String region, String opener, int from) {
+    protected RegionScan scan(String opener) {
         if (EMPTY.contains(opener)) {
-            return opener.length();
+            return region -> opener.length();
         }
-        int body = bodyStart(region, opener);
-        if (body < 0) {
-            return -1;
-        }
-        if (SECTION_BEGINS.contains(opener) && JsonBodyScan.startsWith(region, body, CALLS_END)) {
-            return body + CALLS_END.length();
-        }
-        Markers.Match end = terminator(region, opener, body, Math.max(from, body));
-        if (end == null) {
-            return -1;
-        }
-        return end.marker().equals(CALL_END) ? end.end() : end.index();
-    }
+        return new RegionScan() {
+            private final BracketScanner.Terminators terminators = new BracketScanner.Terminators(TERMINATORS);
+            private int body = -1;
+            private int json = -1;
+            private boolean jsonSettled;
 
-    /**
-     * The first terminator at or after {@code from} that is not inside a JSON string of the arguments,
-     * or null.
-     */
-    private Markers.Match terminator(String region, String opener, int body, int from) {
-        return terminators.find(region, jsonStart(region, opener, body), from);
+            @Override
+            public int end(CharSequence region) {
+                if (body < 0) {
+                    body = bodyStart(region, opener);
+                    if (body < 0) {
+                        return -1;
+                    }
+                }
+                if (SECTION_BEGINS.contains(opener) && Scanning.at(region, body, CALLS_END)) {
+                    return body + CALLS_END.length();
+                }
+                if (!jsonSettled) {
+                    json = jsonStart(region, opener, body);
+                    // found, or past the length where it could still be found
+                    jsonSettled = json >= 0 || region.length() > body + 2 * HEAD_LIMIT + TOOL_SEP.length();
+                }
+                return terminators.regionEnd(region, body, json, CALL_END);
+            }
+        };
     }
 
     /** The first brace or bracket after the separator, or -1 (no separator or no JSON near it). */
-    private static int jsonStart(String region, String opener, int body) {
+    private static int jsonStart(CharSequence region, String opener, int body) {
         int after = body;
         if (!opener.equals(FUNCTION_SEP)) {
-            String head = region.substring(body, Math.min(region.length(), body + HEAD_LIMIT));
-            int sep = head.indexOf(TOOL_SEP);
-            if (sep < 0) {
+            int sep = Scanning.indexOf(region, TOOL_SEP, body);
+            if (sep < 0 || sep + TOOL_SEP.length() > Math.min(region.length(), body + HEAD_LIMIT)) {
                 return -1;
             }
-            after = body + sep + TOOL_SEP.length();
+            after = sep + TOOL_SEP.length();
         }
         int limit = Math.min(region.length(), after + HEAD_LIMIT);
         for (int i = after; i < limit; i++) {
@@ -200,10 +187,11 @@ final class DeepSeekCallParser extends RegionParser {
         if (body < 0) {
             return failure("the tool-call section was cut off before its first call");
         }
-        if (SECTION_BEGINS.contains(opener) && JsonBodyScan.startsWith(region, body, CALLS_END)) {
+        if (SECTION_BEGINS.contains(opener) && Scanning.at(region, body, CALLS_END)) {
             return List.of();
         }
-        Markers.Match end = terminator(region, opener, body, body);
+        Markers.Match end = new BracketScanner.Terminators(TERMINATORS).find(region, jsonStart(region, opener, body),
+                body);
         String content = region.substring(body, end == null ? region.length() : end.index());
         String type;
         String afterSep;
@@ -220,7 +208,7 @@ final class DeepSeekCallParser extends RegionParser {
         }
         String name;
         String arguments;
-        int first = JsonBodyScan.skipWhitespace(afterSep, 0);
+        int first = Scanning.skipWhitespace(afterSep, 0);
         if (first < afterSep.length() && (afterSep.charAt(first) == '{' || afterSep.charAt(first) == '[')) {
             // V3.1: the name stands before the separator, the JSON right after it.
             name = type;
@@ -242,11 +230,10 @@ final class DeepSeekCallParser extends RegionParser {
         arguments = withoutFences(arguments);
         if (end == null) {
             // Cut off by the end of the stream: usable only if the JSON itself was finished.
-            int close = arguments.startsWith("{") ? JsonBodyScan.valueEnd(arguments, 0) : -1;
-            if (close < 0) {
+            arguments = BracketScanner.completeObject(arguments);
+            if (arguments == null) {
                 return failure("the output ended before the call's arguments were complete");
             }
-            arguments = arguments.substring(0, close);
         }
         return List.of(new Piece.Call(name, new Arguments.JsonText(arguments.isEmpty() ? "{}" : arguments), region));
     }

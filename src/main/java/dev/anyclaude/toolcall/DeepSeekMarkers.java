@@ -41,41 +41,76 @@ final class DeepSeekMarkers {
      * The DSML tags of V3.2 / V4 for one kind of bar: the real U+FF5C, or an ASCII {@code |} some servers
      * and copies show.
      */
-    record Dsml(String bar) {
+    static final class Dsml {
         static final Dsml FULLWIDTH = new Dsml(BAR);
         static final Dsml ASCII = new Dsml("|");
 
+        private final String functionCalls;
+        private final String functionCallsEnd;
+        private final String toolCalls;
+        private final String toolCallsEnd;
+        private final String invoke;
+        private final String invokeEnd;
+        private final String parameter;
+        private final String parameterEnd;
+        private final List<String> blockEnds;
+        private final List<String> followers;
+
+        private Dsml(String bar) {
+            String dsml = bar + "DSML" + bar;
+            functionCalls = "<" + dsml + "function_calls>";
+            functionCallsEnd = "</" + dsml + "function_calls>";
+            toolCalls = "<" + dsml + "tool_calls>";
+            toolCallsEnd = "</" + dsml + "tool_calls>";
+            invoke = "<" + dsml + "invoke";
+            invokeEnd = "</" + dsml + "invoke>";
+            parameter = "<" + dsml + "parameter";
+            parameterEnd = "</" + dsml + "parameter>";
+            blockEnds = List.of(functionCallsEnd, toolCallsEnd);
+            followers = List.of(parameter, invokeEnd, invoke, functionCallsEnd, toolCallsEnd);
+        }
+
+        /** The ends of a block, V3.2's and V4's. */
+        List<String> blockEnds() {
+            return blockEnds;
+        }
+
+        /** What may follow a parameter's closing tag: the next parameter, the invoke's end, an invoke, a block end. */
+        List<String> followers() {
+            return followers;
+        }
+
         String functionCalls() {
-            return "<" + bar + "DSML" + bar + "function_calls>";
+            return functionCalls;
         }
 
         String functionCallsEnd() {
-            return "</" + bar + "DSML" + bar + "function_calls>";
+            return functionCallsEnd;
         }
 
         /** V4 names the block {@code tool_calls}. */
         String toolCalls() {
-            return "<" + bar + "DSML" + bar + "tool_calls>";
+            return toolCalls;
         }
 
         String toolCallsEnd() {
-            return "</" + bar + "DSML" + bar + "tool_calls>";
+            return toolCallsEnd;
         }
 
         String invoke() {
-            return "<" + bar + "DSML" + bar + "invoke";
+            return invoke;
         }
 
         String invokeEnd() {
-            return "</" + bar + "DSML" + bar + "invoke>";
+            return invokeEnd;
         }
 
         String parameter() {
-            return "<" + bar + "DSML" + bar + "parameter";
+            return parameter;
         }
 
         String parameterEnd() {
-            return "</" + bar + "DSML" + bar + "parameter>";
+            return parameterEnd;
         }
 
         static Dsml of(String marker) {

@@ -12,44 +12,20 @@ import java.util.List;
  * {@link #startingInReasoning()} ({@code deepseek-v31-thinking}) when the request asked for thinking.
  * Without it a bare {@code </think>} is dropped and the reasoning before it stays text.
  */
-public final class DeepSeekV31Format implements ToolCallFormat {
+public final class DeepSeekV31Format extends DeepSeekFormat.Sections {
 
     private static final List<String> OPENERS = List.of(DeepSeekMarkers.CALLS_BEGIN, DeepSeekMarkers.CALL_BEGIN);
-
-    private final String name;
-    private final Reasoning reasoning;
 
     public DeepSeekV31Format() {
         this("deepseek-v31", Reasoning.THINK);
     }
 
     private DeepSeekV31Format(String name, Reasoning reasoning) {
-        this.name = name;
-        this.reasoning = reasoning;
+        super(name, reasoning, OPENERS, true);
     }
 
     /** Thinking mode: the template opened {@code <think>}, the output starts in reasoning. */
     public static DeepSeekV31Format startingInReasoning() {
         return new DeepSeekV31Format("deepseek-v31-thinking", Reasoning.THINK.startingInside());
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public FormatParser newParser() {
-        return new DeepSeekCallParser(reasoning);
-    }
-
-    @Override
-    public List<String> openers() {
-        return OPENERS;
-    }
-
-    @Override
-    public Claim claims(String fromOpener) {
-        return DeepSeekCallParser.claimShape(fromOpener, OPENERS, true);
     }
 }

@@ -12,18 +12,14 @@ import java.util.List;
  * <p>Thinking mode opens {@code <think>} in the prompt: use {@link #startingInReasoning()}
  * ({@code deepseek-v32-thinking}) when the request asked for thinking.
  */
-public final class DeepSeekV32Format implements ToolCallFormat {
-
-    private final String name;
-    private final Reasoning reasoning;
+public final class DeepSeekV32Format extends DeepSeekFormat {
 
     public DeepSeekV32Format() {
         this("deepseek-v32", Reasoning.THINK);
     }
 
     private DeepSeekV32Format(String name, Reasoning reasoning) {
-        this.name = name;
-        this.reasoning = reasoning;
+        super(name, reasoning);
     }
 
     /** Thinking mode: the template opened {@code <think>}, the output starts in reasoning. */
@@ -32,13 +28,8 @@ public final class DeepSeekV32Format implements ToolCallFormat {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public FormatParser newParser() {
-        return new DsmlParser(reasoning);
+        return LeadingMarkerDropped.whenStartingInside(new DsmlParser(reasoning), reasoning);
     }
 
     @Override

@@ -11,45 +11,21 @@ import java.util.List;
  * inside reasoning and only {@code </think>} appears: use {@link #startingInReasoning()} for them
  * ({@code deepseek-r1}); the plain V3 chat models never reason.
  */
-public final class DeepSeekV3Format implements ToolCallFormat {
+public final class DeepSeekV3Format extends DeepSeekFormat.Sections {
 
     private static final List<String> OPENERS = DeepSeekCallParser.concat(
             DeepSeekCallParser.SECTION_BEGINS, List.of(DeepSeekMarkers.CALL_BEGIN));
-
-    private final String name;
-    private final Reasoning reasoning;
 
     public DeepSeekV3Format() {
         this("deepseek-v3", Reasoning.THINK);
     }
 
     private DeepSeekV3Format(String name, Reasoning reasoning) {
-        this.name = name;
-        this.reasoning = reasoning;
+        super(name, reasoning, OPENERS, false);
     }
 
     /** R1-0528 and distills: the template opened {@code <think>}, the output starts in reasoning. */
     public static DeepSeekV3Format startingInReasoning() {
         return new DeepSeekV3Format("deepseek-r1", Reasoning.THINK.startingInside());
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public FormatParser newParser() {
-        return new DeepSeekCallParser(reasoning);
-    }
-
-    @Override
-    public List<String> openers() {
-        return OPENERS;
-    }
-
-    @Override
-    public Claim claims(String fromOpener) {
-        return DeepSeekCallParser.claimShape(fromOpener, OPENERS, false);
     }
 }

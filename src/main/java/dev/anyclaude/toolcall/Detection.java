@@ -17,6 +17,16 @@ record Detection(Kind kind, int length, List<Piece.Call> calls, String reason) {
         return MORE;
     }
 
+    /** More text decides; at the end of the output, what there is was text. */
+    static Detection moreOrText(CharSequence text, boolean atEnd) {
+        return atEnd ? text(text.length()) : MORE;
+    }
+
+    /** More text decides; at the end of the output, what there is is a call cut off ({@code reason}). */
+    static Detection moreOrMalformed(CharSequence text, boolean atEnd, String reason) {
+        return atEnd ? malformed(text.length(), reason) : MORE;
+    }
+
     static Detection text(int length) {
         return new Detection(Kind.TEXT, length, List.of(), null);
     }

@@ -3,7 +3,6 @@ package dev.anyclaude.toolcall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,27 +33,10 @@ final class DsmlParser extends RegionParser {
             .flatMap(d -> Stream.of(d.functionCallsEnd(), d.toolCallsEnd())).toList();
     private static final List<String> INVOKES = BARS.stream().map(Dsml::invoke).toList();
 
-    private final LeadingOpenMarker leading;
-    /** Where the walk over the current invoke stopped: after its tag or a complete parameter. */
-    private int resumeAt = -1;
 
     DsmlParser(Reasoning reasoning) {
         super(DeepSeekCallParser.concat(BLOCK_BEGINS, INVOKES, BLOCK_ENDS, List.of(DeepSeekMarkers.END_OF_SENTENCE)),
                 reasoning);
-        this.leading = reasoning.startsInside() ? new LeadingOpenMarker(reasoning.open()) : null;
-    }
-
-    @Override
-    public void feed(String text, Consumer<Piece> out) {
-        super.feed(leading == null ? text : leading.pass(text), out);
-    }
-
-    @Override
-    public void finish(Consumer<Piece> out) {
-        if (leading != null) {
-            super.feed(leading.flush(), out);
-        }
-        super.finish(out);
     }
 
     private static boolean carriesNothing(String opener) {
@@ -75,16 +57,16 @@ final class DsmlParser extends RegionParser {
     /** A block begin must be followed by an invoke (or, empty, by its end). */
     static ToolCallFormat.Claim blockFollows(String text, String opener, boolean atEnd) {
         Dsml dsml = Dsml.of(opener);
-        int i = JsonBodyScan.skipWhitespace(text, opener.length());
-        if (JsonBodyScan.startsWith(text, i, dsml.invoke())) {
+        int i = Scanning.skipWhitespace(text, opener.length());
+        if (Scanning.at(text, i, dsml.invoke())) {
             return invokeFollows(text, i + dsml.invoke().length(), atEnd);
         }
-        if (JsonBodyScan.startsWith(text, i, dsml.functionCallsEnd()) || JsonBodyScan.startsWith(text, i, dsml.toolCallsEnd())) {
+        if (Scanning.at(text, i, dsml.functionCallsEnd()) || Scanning.at(text, i, dsml.toolCallsEnd())) {
             return ToolCallFormat.Claim.YES;
         }
-        boolean partial = JsonBodyScan.couldBecome(text, i, dsml.invoke())
-                || JsonBodyScan.couldBecome(text, i, dsml.functionCallsEnd())
-                || JsonBodyScan.couldBecome(text, i, dsml.toolCallsEnd());
+        boolean partial = Scanning.cutShort(text, i, dsml.invoke())
+                || Scanning.cutShort(text, i, dsml.functionCallsEnd())
+                || Scanning.cutShort(text, i, dsml.toolCallsEnd());
         return partial && !atEnd ? ToolCallFormat.Claim.MAYBE : ToolCallFormat.Claim.NO;
     }
 
@@ -96,20 +78,37 @@ final class DsmlParser extends RegionParser {
         if (!Character.isWhitespace(text.charAt(at))) {
             return ToolCallFormat.Claim.NO;
         }
-        int i = JsonBodyScan.skipWhitespace(text, at);
-        if (JsonBodyScan.startsWith(text, i, "name=")) {
+        int i = Scanning.skipWhitespace(text, at);
+        if (Scanning.at(text, i, "name=")) {
             return ToolCallFormat.Claim.YES;
         }
-        return JsonBodyScan.couldBecome(text, i, "name=") && !atEnd ? ToolCallFormat.Claim.MAYBE
+        return Scanning.cutShort(text, i, "name=") && !atEnd ? ToolCallFormat.Claim.MAYBE
                 : ToolCallFormat.Claim.NO;
     }
 
     @Override
-    protected int regionEnd(String region, String opener, int from) {
-        if (from == 0) {
-            resumeAt = -1;
+    protected RegionScan scan(String opener) {
+        return new Resume(opener);
+    }
+
+    /** The walk over one region while it streams in. */
+    private final class Resume implements RegionScan {
+        private final String opener;
+        /** Where the walk over the invoke stopped: after its tag or a complete parameter. */
+        int resumeAt = -1;
+        /** The region's length at the last attempt, less a margin: closing tags before it were looked at. */
+        private int from;
+
+        Resume(String opener) {
+            this.opener = opener;
         }
-        return walk(region, opener, from, false, null);
+
+        @Override
+        public int end(CharSequence region) {
+            int end = walk(region, opener, from, false, null, this);
+            from = Math.max(0, region.length() - 64);
+            return end;
+        }
     }
 
     @Override
@@ -118,7 +117,7 @@ final class DsmlParser extends RegionParser {
             return List.of();
         }
         Invoke invoke = new Invoke();
-        walk(region, opener, 0, atEnd, invoke);
+        walk(region, opener, 0, atEnd, invoke, null);
         if (invoke.empty) {
             return List.of();
         }
@@ -141,19 +140,19 @@ final class DsmlParser extends RegionParser {
 
     /**
      * The end of the invoke region, or -1 while it is open. With {@code into} the walk starts from the
-     * beginning and collects the name and parameters; without, it resumes at {@link #resumeAt}.
+     * beginning and collects the name and parameters; with {@code resume}, it goes on where that stopped.
      */
-    private int walk(String region, String opener, int from, boolean atEnd, Invoke into) {
+    private static int walk(CharSequence region, String opener, int from, boolean atEnd, Invoke into, Resume resume) {
         if (carriesNothing(opener)) {
             return opener.length();
         }
         Dsml dsml = Dsml.of(opener);
-        List<String> blockEnds = List.of(dsml.functionCallsEnd(), dsml.toolCallsEnd());
+        List<String> blockEnds = dsml.blockEnds();
         int p = 0;
         if (BLOCK_BEGINS.contains(opener)) {
-            p = JsonBodyScan.skipWhitespace(region, opener.length());
+            p = Scanning.skipWhitespace(region, opener.length());
             for (String end : blockEnds) {
-                if (JsonBodyScan.startsWith(region, p, end)) {
+                if (Scanning.at(region, p, end)) {
                     if (into != null) {
                         into.empty = true;
                     }
@@ -166,30 +165,29 @@ final class DsmlParser extends RegionParser {
             return fail(into, "the invoke tag was cut off");
         }
         if (into != null) {
-            into.name = attributes(region.substring(p, tagEnd)).name;
+            into.name = attributes(region.subSequence(p, tagEnd).toString()).name;
         }
         p = tagEnd + 1;
-        if (into == null && from > 0 && resumeAt > p) {
-            p = resumeAt;
+        if (resume != null && from > 0 && resume.resumeAt > p) {
+            p = resume.resumeAt;
         }
-        List<String> followers = DeepSeekCallParser.concat(
-                List.of(dsml.parameter(), dsml.invokeEnd(), dsml.invoke()), blockEnds);
+        List<String> followers = dsml.followers();
         while (true) {
-            if (into == null) {
-                resumeAt = p;
+            if (resume != null) {
+                resume.resumeAt = p;
             }
-            int q = JsonBodyScan.skipWhitespace(region, p);
+            int q = Scanning.skipWhitespace(region, p);
             if (q == region.length()) {
                 return atEnd ? q : -1;
             }
-            if (JsonBodyScan.startsWith(region, q, dsml.invokeEnd())) {
+            if (Scanning.at(region, q, dsml.invokeEnd())) {
                 return q + dsml.invokeEnd().length();
             }
-            if (JsonBodyScan.startsWith(region, q, dsml.invoke()) || startsWithAny(region, q, blockEnds)) {
+            if (Scanning.at(region, q, dsml.invoke()) || Scanning.atAny(region, q, blockEnds)) {
                 return q;
             }
-            if (!JsonBodyScan.startsWith(region, q, dsml.parameter())) {
-                if (!atEnd && couldBecomeAny(region, q, followers)) {
+            if (!Scanning.at(region, q, dsml.parameter())) {
+                if (!atEnd && Scanning.cutShortAny(region, q, followers)) {
                     return -1;
                 }
                 if (into != null && into.params.isEmpty()) {
@@ -205,19 +203,19 @@ final class DsmlParser extends RegionParser {
             int search = from > 0 && into == null ? Math.max(valueStart, from - LOOK_BACK) : valueStart;
             int close;
             while (true) {
-                close = region.indexOf(dsml.parameterEnd(), search);
+                close = Scanning.indexOf(region, dsml.parameterEnd(), search);
                 if (close < 0) {
-                    return fail(into, "the output ended inside parameter "
-                            + attributes(region.substring(q, tag)).name);
+                    return into == null ? -1 : fail(into, "the output ended inside parameter "
+                            + attributes(region.subSequence(q, tag).toString()).name);
                 }
-                int r = JsonBodyScan.skipWhitespace(region, close + dsml.parameterEnd().length());
+                int r = Scanning.skipWhitespace(region, close + dsml.parameterEnd().length());
                 if (r == region.length() && !atEnd) {
                     return -1;
                 }
-                if (r == region.length() || startsWithAny(region, r, followers)) {
+                if (r == region.length() || Scanning.atAny(region, r, followers)) {
                     break;
                 }
-                if (couldBecomeAny(region, r, followers)) {
+                if (Scanning.cutShortAny(region, r, followers)) {
                     if (!atEnd) {
                         return -1;
                     }
@@ -226,12 +224,13 @@ final class DsmlParser extends RegionParser {
                 search = close + 1;
             }
             if (into != null) {
-                Attributes attributes = attributes(region.substring(q, tag));
+                Attributes attributes = attributes(region.subSequence(q, tag).toString());
                 if (attributes.name == null) {
                     into.failure = "a parameter has no name";
                     return close;
                 }
-                into.params.add(new Arguments.Param(attributes.name, region.substring(valueStart, close), attributes.kind));
+                into.params.add(new Arguments.Param(attributes.name, region.subSequence(valueStart, close).toString(),
+                        attributes.kind));
             }
             p = close + dsml.parameterEnd().length();
         }
@@ -244,7 +243,7 @@ final class DsmlParser extends RegionParser {
         return -1;
     }
 
-    private static int tagEnd(String region, int from) {
+    private static int tagEnd(CharSequence region, int from) {
         int limit = Math.min(region.length(), from + TAG_LIMIT);
         for (int i = from; i < limit; i++) {
             if (region.charAt(i) == '>') {
@@ -252,14 +251,6 @@ final class DsmlParser extends RegionParser {
             }
         }
         return -1;
-    }
-
-    private static boolean startsWithAny(String text, int at, List<String> markers) {
-        return markers.stream().anyMatch(m -> JsonBodyScan.startsWith(text, at, m));
-    }
-
-    private static boolean couldBecomeAny(String text, int at, List<String> markers) {
-        return at < text.length() && markers.stream().anyMatch(m -> JsonBodyScan.couldBecome(text, at, m));
     }
 
     private record Attributes(String name, Arguments.ValueKind kind) {

@@ -26,7 +26,7 @@ import java.util.Set;
  * </ul>
  * The scanner resumes where it stopped: its state depends only on the text consumed.
  */
-final class FunctionTagScanner {
+final class FunctionTagScanner extends TagScanner {
 
     static final String FUNCTION = "<function=";
     static final String FUNCTION_CLOSE = "</function>";
@@ -36,13 +36,12 @@ final class FunctionTagScanner {
     /** Past this a {@code <parameter=} with no {@code >} is text, not a tag. */
     private static final int MAX_TAG = 256;
 
-    private enum Mode { START, NAME, BODY, VALUE, AFTER, DONE }
+    private enum Mode { START, NAME, BODY, VALUE, AFTER }
 
     private final String wrapOpen;
     private final String wrapClose;
 
     private Mode mode = Mode.START;
-    private int pos;
     private String function;
     private final List<Arguments.Param> params = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
@@ -50,12 +49,17 @@ final class FunctionTagScanner {
     private int valueStart;
     private int nestedParameters;
     private int nestedFunctions;
-    private int end = -1;
-    private String failure;
 
     FunctionTagScanner(String wrapOpen, String wrapClose) {
+        super(0);
         this.wrapOpen = wrapOpen;
         this.wrapClose = wrapClose;
+    }
+
+    /** The region parser of a family with this grammar, wrapped in {@code wrapOpen}…{@code wrapClose}. */
+    static FormatParser parser(List<String> openers, Reasoning reasoning, String wrapOpen, String wrapClose) {
+        return new TagScanner.Regions<>(openers, reasoning, (text, atEnd) -> claim(text, wrapOpen, wrapClose, atEnd),
+                () -> new FunctionTagScanner(wrapOpen, wrapClose));
     }
 
     /**
@@ -103,52 +107,28 @@ final class FunctionTagScanner {
         return atEnd ? (wrapped ? Claim.YES : Claim.NO) : Claim.MAYBE;
     }
 
-    /** The end of the call region, or -1 when more text is needed ({@code atEnd}: never -1). */
-    int advance(String region, boolean atEnd) {
-        while (end < 0) {
-            boolean progressed = switch (mode) {
-                case START -> start(region, atEnd);
-                case NAME -> name(region, atEnd);
-                case BODY -> body(region, atEnd);
-                case VALUE -> value(region, atEnd);
-                case AFTER -> after(region, atEnd);
-                case DONE -> throw new IllegalStateException();
-            };
-            if (!progressed) {
-                return -1;
-            }
-        }
-        return end;
+    @Override
+    protected boolean step(CharSequence region, boolean atEnd) {
+        return switch (mode) {
+            case START -> start(region, atEnd);
+            case NAME -> name(region, atEnd);
+            case BODY -> body(region, atEnd);
+            case VALUE -> value(region, atEnd);
+            case AFTER -> after(region, atEnd);
+        };
     }
 
-    /** The call, or null with {@link #failure()} set. Only after {@link #advance} returned an end. */
-    Piece.Call call(String raw) {
-        if (failure != null || function == null) {
-            if (failure == null) {
-                failure = "no function in the call";
-            }
+    @Override
+    protected List<Piece.Call> calls(String region) {
+        if (function == null) {
+            failLater("no function in the call");
             return null;
         }
-        return new Piece.Call(function, new Arguments.Params(params), raw);
+        return List.of(new Piece.Call(function, new Arguments.Params(params), region));
     }
 
-    String failure() {
-        return failure;
-    }
-
-    private boolean finish(int at) {
-        end = at;
-        mode = Mode.DONE;
-        return true;
-    }
-
-    private boolean fail(String reason, int at) {
-        failure = reason;
-        return finish(at);
-    }
-
-    private boolean start(String region, boolean atEnd) {
-        int i = region.startsWith(wrapOpen) ? Scanning.skipWhitespace(region, wrapOpen.length()) : 0;
+    private boolean start(CharSequence region, boolean atEnd) {
+        int i = Scanning.at(region, 0, wrapOpen) ? Scanning.skipWhitespace(region, wrapOpen.length()) : 0;
         if (Scanning.at(region, i, FUNCTION)) {
             pos = i + FUNCTION.length();
             mode = Mode.NAME;
@@ -160,12 +140,12 @@ final class FunctionTagScanner {
         return fail("no <function= in the call", region.length());
     }
 
-    private boolean name(String region, boolean atEnd) {
-        int close = region.indexOf('>', pos);
+    private boolean name(CharSequence region, boolean atEnd) {
+        int close = Scanning.indexOf(region, '>', pos);
         if (close < 0) {
             return atEnd && fail("the call is cut off in its function name", region.length());
         }
-        String name = region.substring(pos, close);
+        String name = region.subSequence(pos, close).toString();
         if (!Scanning.isName(name)) {
             return fail("not a function name: " + name, close + 1);
         }
@@ -175,7 +155,7 @@ final class FunctionTagScanner {
         return true;
     }
 
-    private boolean body(String region, boolean atEnd) {
+    private boolean body(CharSequence region, boolean atEnd) {
         int i = Scanning.skipWhitespace(region, pos);
         if (Scanning.at(region, i, PARAMETER)) {
             int close = tagEnd(region, i + PARAMETER.length());
@@ -185,7 +165,7 @@ final class FunctionTagScanner {
             if (close == -2) {
                 return fail("unreadable parameter tag", i);
             }
-            param = region.substring(i + PARAMETER.length(), close).strip();
+            param = region.subSequence(i + PARAMETER.length(), close).toString().strip();
             valueStart = close + 1;
             pos = valueStart;
             nestedParameters = 0;
@@ -213,9 +193,9 @@ final class FunctionTagScanner {
         return finish(pos);
     }
 
-    private boolean value(String region, boolean atEnd) {
+    private boolean value(CharSequence region, boolean atEnd) {
         while (true) {
-            int lt = region.indexOf('<', pos);
+            int lt = Scanning.indexOf(region, '<', pos);
             if (lt < 0) {
                 pos = region.length();
                 return atEnd && closeValue(region, region.length()) && finish(region.length());
@@ -226,9 +206,8 @@ final class FunctionTagScanner {
                     pos = lt + PARAMETER_CLOSE.length();
                     continue;
                 }
-                Look look = followedBy(region, lt + PARAMETER_CLOSE.length(), atEnd, PARAMETER, FUNCTION_CLOSE, wrapClose);
+                Look look = closesValue(region, lt, PARAMETER_CLOSE, atEnd, PARAMETER, FUNCTION_CLOSE, wrapClose);
                 if (look == Look.MORE) {
-                    pos = lt;
                     return false;
                 }
                 if (look == Look.YES) {
@@ -237,7 +216,6 @@ final class FunctionTagScanner {
                     mode = Mode.BODY;
                     return true;
                 }
-                pos = lt + PARAMETER_CLOSE.length();
             } else if (Scanning.at(region, lt, PARAMETER)) {
                 int close = tagEnd(region, lt + PARAMETER.length());
                 if (close == -1 && !atEnd) {
@@ -248,7 +226,7 @@ final class FunctionTagScanner {
                     pos = lt + 1;
                     continue;
                 }
-                String name = region.substring(lt + PARAMETER.length(), close).strip();
+                String name = region.subSequence(lt + PARAMETER.length(), close).toString().strip();
                 boolean lineStart = lt == valueStart || region.charAt(lt - 1) == '\n';
                 if (nestedParameters == 0 && nestedFunctions == 0 && lineStart && !name.equals(param)
                         && !seen.contains(name)) {
@@ -273,9 +251,8 @@ final class FunctionTagScanner {
                     pos = lt + FUNCTION_CLOSE.length();
                     continue;
                 }
-                Look look = followedBy(region, lt + FUNCTION_CLOSE.length(), atEnd, wrapClose, FUNCTION, wrapOpen);
+                Look look = closesValue(region, lt, FUNCTION_CLOSE, atEnd, wrapClose, FUNCTION, wrapOpen);
                 if (look == Look.MORE) {
-                    pos = lt;
                     return false;
                 }
                 if (look == Look.YES) {
@@ -284,15 +261,13 @@ final class FunctionTagScanner {
                     mode = Mode.BODY;
                     return true;
                 }
-                pos = lt + FUNCTION_CLOSE.length();
             } else if (Scanning.at(region, lt, wrapClose)) {
                 if (nestedParameters > 0 || nestedFunctions > 0) {
                     pos = lt + wrapClose.length();
                     continue;
                 }
-                Look look = followedBy(region, lt + wrapClose.length(), atEnd, wrapOpen, FUNCTION);
+                Look look = closesValue(region, lt, wrapClose, atEnd, wrapOpen, FUNCTION);
                 if (look == Look.MORE) {
-                    pos = lt;
                     return false;
                 }
                 if (look == Look.YES) {
@@ -301,7 +276,6 @@ final class FunctionTagScanner {
                     mode = Mode.BODY;
                     return true;
                 }
-                pos = lt + wrapClose.length();
             } else if (!atEnd && Scanning.startsOneOf(region, lt, PARAMETER_CLOSE, PARAMETER, FUNCTION,
                     FUNCTION_CLOSE, wrapClose) == Look.MORE) {
                 pos = lt;
@@ -312,7 +286,7 @@ final class FunctionTagScanner {
         }
     }
 
-    private boolean after(String region, boolean atEnd) {
+    private boolean after(CharSequence region, boolean atEnd) {
         int i = Scanning.skipWhitespace(region, pos);
         if (Scanning.at(region, i, wrapClose)) {
             return finish(i + wrapClose.length());
@@ -323,32 +297,15 @@ final class FunctionTagScanner {
         return finish(pos);
     }
 
-    private boolean closeValue(String region, int at) {
-        String value = Scanning.stripOneNewline(region.substring(valueStart, at));
+    private boolean closeValue(CharSequence region, int at) {
+        String value = Scanning.stripOneNewline(region.subSequence(valueStart, at).toString());
         params.add(new Arguments.Param(param, value, Arguments.ValueKind.UNTYPED));
         seen.add(param);
         return true;
     }
 
-    /**
-     * Whether the text after {@code from}, past whitespace, is one of {@code tokens} or the end of the
-     * stream; MORE while it could still become one.
-     */
-    private static Look followedBy(String region, int from, boolean atEnd, String... tokens) {
-        int i = Scanning.skipWhitespace(region, from);
-        if (i == region.length()) {
-            return atEnd ? Look.YES : Look.MORE;
-        }
-        Look look = Scanning.startsOneOf(region, i, tokens);
-        if (look == Look.MORE && atEnd) {
-            // A closing tag cut off by the end of the stream.
-            return Look.YES;
-        }
-        return look;
-    }
-
     /** The index of a tag's {@code >} from {@code from}: -1 when not there yet, -2 when this is no tag. */
-    private static int tagEnd(String region, int from) {
+    private static int tagEnd(CharSequence region, int from) {
         for (int i = from; i < region.length(); i++) {
             char c = region.charAt(i);
             if (c == '>') {

@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -89,107 +88,72 @@ final class GemmaCalls {
     private enum Phase { HEADER, BODY, AFTER }
 
     /**
-     * The structural scan of a region: inside quoted strings nothing counts, so a value holding the close
-     * marker or braces does not end the call. Resumes where it stopped while shown the same region grown
-     * longer.
+     * The structural scan of one region: inside quoted strings nothing counts, so a value holding the close
+     * marker or braces does not end the call. Resumes where it stopped as the region grows.
      */
-    final class Scan {
-        private static final int HEAD = 64;
-        private String head = "";
-        private int pos;
-        private Phase phase;
-        private int headerStart;
-        private int depth;
-        private boolean inString;
+    final class Scan implements RegionParser.RegionScan {
+        private final BracketScanner body = BracketScanner.quotedBy(quote);
+        private int pos = open.length();
+        private Phase phase = Phase.HEADER;
+        private int headerStart = pos;
 
-        void reset() {
-            head = "";
-            pos = 0;
-            depth = 0;
-            inString = false;
-            phase = Phase.HEADER;
-        }
-
-        int end(String region) {
-            if (pos == 0 || region.length() < pos || !region.startsWith(head)) {
-                reset();
-                pos = open.length();
-                headerStart = pos;
-                head = region.substring(0, Math.min(region.length(), HEAD));
-            }
+        @Override
+        public int end(CharSequence region) {
             int n = region.length();
-            int i = pos;
-            while (i < n) {
-                pos = i;
+            while (pos < n) {
+                int i = pos;
                 switch (phase) {
                     case HEADER -> {
-                        if (region.startsWith(close, i)) {
+                        if (Scanning.at(region, i, close)) {
                             return i + close.length();
                         }
-                        if (JsonCallArray.prefixAtEnd(region, i, close)) {
+                        if (Scanning.partial(region, i, close)) {
                             return -1;
                         }
-                        char c = region.charAt(i);
-                        if (c == '{') {
+                        if (region.charAt(i) == '{') {
                             phase = Phase.BODY;
-                            depth = 1;
+                            body.restart(i);
                         } else if (i - headerStart >= MAX_HEADER) {
                             return i;
+                        } else {
+                            pos++;
                         }
-                        i++;
                     }
                     case BODY -> {
-                        if (region.startsWith(quote, i)) {
-                            inString = !inString;
-                            i += quote.length();
-                            continue;
-                        }
-                        if (JsonCallArray.prefixAtEnd(region, i, quote)) {
-                            return -1;
-                        }
-                        if (inString) {
-                            i++;
-                            continue;
-                        }
-                        if (region.startsWith(close, i)) {
-                            return i + close.length();
-                        }
-                        if (JsonCallArray.prefixAtEnd(region, i, close)) {
-                            return -1;
-                        }
-                        char c = region.charAt(i);
-                        if (c == '{' || c == '[') {
-                            depth++;
-                        } else if (c == '}' || c == ']') {
-                            depth--;
-                            if (depth == 0) {
-                                phase = Phase.AFTER;
+                        if (!body.inString()) {
+                            if (Scanning.at(region, i, close)) {
+                                return i + close.length();
+                            }
+                            if (Scanning.partial(region, i, close)) {
+                                return -1;
                             }
                         }
-                        i++;
+                        BracketScanner.Step step = body.step(region);
+                        if (step == BracketScanner.Step.MORE) {
+                            return -1;
+                        }
+                        pos = body.pos();
+                        if (step == BracketScanner.Step.CLOSE && body.depth() == 0) {
+                            phase = Phase.AFTER;
+                        }
                     }
                     case AFTER -> {
                         if (Character.isWhitespace(region.charAt(i))) {
-                            i++;
-                            continue;
-                        }
-                        if (region.startsWith(close, i)) {
+                            pos++;
+                        } else if (Scanning.at(region, i, close)) {
                             return i + close.length();
-                        }
-                        if (region.startsWith(CALL, i)) {
+                        } else if (Scanning.at(region, i, CALL)) {
                             phase = Phase.HEADER;
                             headerStart = i;
-                            continue;
-                        }
-                        if (JsonCallArray.prefixAtEnd(region, i, close) || JsonCallArray.prefixAtEnd(region, i, CALL)) {
+                        } else if (Scanning.partial(region, i, close) || Scanning.partial(region, i, CALL)) {
                             return -1;
+                        } else {
+                            // The close marker is missing and text follows the call.
+                            return i;
                         }
-                        // The close marker is missing and text follows the call.
-                        return i;
                     }
                 }
             }
-            pos = n;
             return -1;
         }
     }
@@ -539,35 +503,10 @@ final class GemmaCalls {
      */
     static class Parser extends RegionParser {
         private final GemmaCalls syntax;
-        private final Scan textScan;
-        private final Scan reasoningScan;
-        private Scan scan;
-        private boolean finishing;
 
         Parser(GemmaCalls syntax, Reasoning reasoning) {
             super(List.of(syntax.open), reasoning);
             this.syntax = syntax;
-            this.textScan = syntax.new Scan();
-            this.reasoningScan = syntax.new Scan();
-            this.scan = textScan;
-        }
-
-        /** Reasoning is scanned by a second machine whose open region must not share scan state with the text's. */
-        @Override
-        public void feedReasoning(String text, Consumer<Piece> out) {
-            scan = reasoningScan;
-            try {
-                super.feedReasoning(text, out);
-            } finally {
-                scan = textScan;
-            }
-        }
-
-        /** At the end both machines resolve their regions one after the other: each is scanned afresh, once. */
-        @Override
-        public void finish(Consumer<Piece> out) {
-            finishing = true;
-            super.finish(out);
         }
 
         @Override
@@ -577,16 +516,12 @@ final class GemmaCalls {
         }
 
         @Override
-        protected int regionEnd(String region, String opener, int from) {
-            if (finishing) {
-                scan.reset();
-            }
-            return scan.end(region);
+        protected RegionScan scan(String opener) {
+            return syntax.new Scan();
         }
 
         @Override
         protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
-            scan.reset();
             try {
                 return syntax.read(region);
             } catch (IllegalArgumentException unreadable) {

@@ -1,7 +1,5 @@
 package dev.anyclaude.toolcall;
 
-import java.util.List;
-
 /**
  * GLM-4.5 / GLM-4.6 / GLM-4.5-Air calls:
  * <pre>
@@ -14,9 +12,7 @@ import java.util.List;
  * Values are untyped (strings raw, everything else JSON: the schema decides). Reasoning is
  * {@code <think>}…{@code </think>}. See {@link GlmCalls}.
  */
-public final class Glm45Format implements ToolCallFormat {
-
-    private final Reasoning reasoning;
+public final class Glm45Format extends GlmCalls.Format {
 
     public Glm45Format() {
         this(false);
@@ -24,26 +20,6 @@ public final class Glm45Format implements ToolCallFormat {
 
     /** @param reasoningStartsInside the prompt template opened {@code <think>} */
     public Glm45Format(boolean reasoningStartsInside) {
-        this.reasoning = reasoningStartsInside ? Reasoning.THINK.startingInside() : Reasoning.THINK;
-    }
-
-    @Override
-    public String name() {
-        return "glm45";
-    }
-
-    @Override
-    public List<String> openers() {
-        return List.of(GlmCalls.OPEN);
-    }
-
-    @Override
-    public Claim claims(String fromOpener) {
-        return GlmCalls.claim(fromOpener, false);
-    }
-
-    @Override
-    public FormatParser newParser() {
-        return new GlmCalls.Parser(reasoning);
+        super("glm45", reasoningStartsInside ? Reasoning.THINK.startingInside() : Reasoning.THINK, false);
     }
 }

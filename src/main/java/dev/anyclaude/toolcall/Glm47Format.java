@@ -1,7 +1,5 @@
 package dev.anyclaude.toolcall;
 
-import java.util.List;
-
 /**
  * GLM-4.7 / GLM-4.7-Flash / GLM-5 calls: GLM-4.5's tags without newlines,
  * {@code <tool_call>Read<arg_key>file_path</arg_key><arg_value>a.txt</arg_value></tool_call>}. The prompt
@@ -9,9 +7,7 @@ import java.util.List;
  * leading {@code <think>}, from a template that does not open it, is dropped). A call written before
  * {@code </think>} is still a call: the format is unmistakable and a lost call stalls the agent.
  */
-public final class Glm47Format implements ToolCallFormat {
-
-    private final Reasoning reasoning;
+public final class Glm47Format extends GlmCalls.Format {
 
     public Glm47Format() {
         this(true);
@@ -22,28 +18,7 @@ public final class Glm47Format implements ToolCallFormat {
      *                              or a server that already separated the reasoning)
      */
     public Glm47Format(boolean reasoningStartsInside) {
-        Reasoning think = Reasoning.THINK.withCallsInside();
-        this.reasoning = reasoningStartsInside ? think.startingInside() : think;
-    }
-
-    @Override
-    public String name() {
-        return "glm47";
-    }
-
-    @Override
-    public List<String> openers() {
-        return List.of(GlmCalls.OPEN);
-    }
-
-    @Override
-    public Claim claims(String fromOpener) {
-        return GlmCalls.claim(fromOpener, false);
-    }
-
-    @Override
-    public FormatParser newParser() {
-        FormatParser parser = new GlmCalls.Parser(reasoning);
-        return reasoning.startsInside() ? new LeadingMarkerDropped(parser, reasoning.open()) : parser;
+        super("glm47", reasoningStartsInside ? Reasoning.THINK.withCallsInside().startingInside()
+                : Reasoning.THINK.withCallsInside(), true);
     }
 }

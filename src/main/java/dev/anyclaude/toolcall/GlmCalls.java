@@ -65,12 +65,12 @@ final class GlmCalls {
         };
     }
 
-    static int skipSeparators(String text, int from) {
+    static int skipSeparators(CharSequence text, int from) {
         int i = from;
         while (i < text.length()) {
             if (Character.isWhitespace(text.charAt(i))) {
                 i++;
-            } else if (text.startsWith(ESCAPED_NEWLINE, i)) {
+            } else if (Scanning.at(text, i, ESCAPED_NEWLINE)) {
                 i += ESCAPED_NEWLINE.length();
             } else {
                 break;
@@ -80,89 +80,87 @@ final class GlmCalls {
     }
 
     /** The text ends in a backslash that may become a literal backslash-n. */
-    private static boolean cutSeparator(String text, int at) {
+    private static boolean cutSeparator(CharSequence text, int at) {
         return at == text.length() - 1 && text.charAt(at) == '\\';
     }
 
-    static final class Parser extends RegionParser {
-        private final Scanning.Resume<Scanner> resume = new Scanning.Resume<>();
+    /**
+     * GLM-4.5 and GLM-4.7 as formats: they differ in their name, their reasoning, and whether a {@code <think>}
+     * the model writes at the very start of output that already starts inside reasoning is dropped.
+     */
+    abstract static class Format implements ToolCallFormat {
+        private final String name;
+        private final Reasoning reasoning;
+        private final boolean dropsLeadingOpen;
 
-        Parser(Reasoning reasoning) {
-            super(List.of(OPEN), reasoning);
+        Format(String name, Reasoning reasoning, boolean dropsLeadingOpen) {
+            this.name = name;
+            this.reasoning = reasoning;
+            this.dropsLeadingOpen = dropsLeadingOpen;
         }
 
         @Override
-        protected Claim accepts(String region, String opener, boolean atEnd) {
-            return claim(region, atEnd);
+        public String name() {
+            return name;
         }
 
         @Override
-        protected int regionEnd(String region, String opener, int from) {
-            Scanner scanner = resume.state(region);
-            if (scanner == null) {
-                scanner = new Scanner();
-            }
-            int end = scanner.advance(region, false);
-            if (end < 0) {
-                resume.remember(region, scanner);
-            } else {
-                resume.forget();
-            }
-            return end;
+        public List<String> openers() {
+            return List.of(OPEN);
         }
 
         @Override
-        protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
-            Scanner scanner = new Scanner();
-            scanner.advance(region, true);
-            if (scanner.failure != null) {
-                return failure(scanner.failure);
-            }
-            return List.of(new Piece.Call(scanner.name, new Arguments.Params(scanner.params), region));
+        public Claim claims(String fromOpener) {
+            return claim(fromOpener, false);
+        }
+
+        @Override
+        public FormatParser newParser() {
+            FormatParser parser = new TagScanner.Regions<>(List.of(OPEN), reasoning, GlmCalls::claim, Scanner::new);
+            return dropsLeadingOpen ? LeadingMarkerDropped.whenStartingInside(parser, reasoning) : parser;
         }
     }
 
     /** Walks one call; resumable, its state depends only on the text consumed. */
-    private static final class Scanner {
-        private enum Mode { NAME, BODY, AFTER_KEY, VALUE, DONE }
+    private static final class Scanner extends TagScanner {
+        private enum Mode { NAME, BODY, AFTER_KEY, VALUE }
 
         private Mode mode = Mode.NAME;
-        private int pos = OPEN.length();
         private String name;
         private final List<Arguments.Param> params = new ArrayList<>();
         private String key;
         private int valueStart;
-        private int end = -1;
-        private String failure;
 
-        int advance(String region, boolean atEnd) {
-            while (end < 0) {
-                boolean progressed = switch (mode) {
-                    case NAME -> name(region, atEnd);
-                    case BODY -> body(region, atEnd);
-                    case AFTER_KEY -> afterKey(region, atEnd);
-                    case VALUE -> value(region, atEnd);
-                    case DONE -> throw new IllegalStateException();
-                };
-                if (!progressed) {
-                    return -1;
-                }
-            }
-            return end;
+        Scanner() {
+            super(OPEN.length());
         }
 
-        private boolean finish(int at) {
-            end = at;
-            mode = Mode.DONE;
-            return true;
+        @Override
+        protected boolean step(CharSequence region, boolean atEnd) {
+            return switch (mode) {
+                case NAME -> name(region, atEnd);
+                case BODY -> body(region, atEnd);
+                case AFTER_KEY -> afterKey(region, atEnd);
+                case VALUE -> value(region, atEnd);
+            };
         }
 
-        private boolean fail(String reason, int at) {
-            failure = reason;
-            return finish(at);
+        @Override
+        protected List<Piece.Call> calls(String region) {
+            return List.of(new Piece.Call(name, new Arguments.Params(params), region));
         }
 
-        private boolean name(String region, boolean atEnd) {
+        @Override
+        protected int skip(CharSequence region, int from) {
+            return skipSeparators(region, from);
+        }
+
+        @Override
+        protected boolean runsOut(CharSequence region, int i) {
+            return i == region.length() || cutSeparator(region, i);
+        }
+
+        private boolean name(CharSequence region, boolean atEnd) {
             int i = Scanning.skipWhitespace(region, pos);
             int j = i;
             while (j < region.length() && Scanning.isNameChar(region.charAt(j))) {
@@ -174,20 +172,20 @@ final class GlmCalls {
             if (j == i) {
                 return fail("no tool name after <tool_call>", region.length());
             }
-            name = region.substring(i, j);
+            name = region.subSequence(i, j).toString();
             pos = j;
             mode = Mode.BODY;
             return true;
         }
 
-        private boolean body(String region, boolean atEnd) {
+        private boolean body(CharSequence region, boolean atEnd) {
             int k = skipSeparators(region, pos);
             if (Scanning.at(region, k, KEY)) {
-                int close = region.indexOf(KEY_CLOSE, k + KEY.length());
+                int close = Scanning.indexOf(region, KEY_CLOSE, k + KEY.length());
                 if (close < 0) {
                     return atEnd && fail("the call is cut off in an argument name", region.length());
                 }
-                key = region.substring(k + KEY.length(), close).strip();
+                key = region.subSequence(k + KEY.length(), close).toString().strip();
                 pos = close + KEY_CLOSE.length();
                 mode = Mode.AFTER_KEY;
                 return true;
@@ -206,7 +204,7 @@ final class GlmCalls {
             return finish(pos);
         }
 
-        private boolean afterKey(String region, boolean atEnd) {
+        private boolean afterKey(CharSequence region, boolean atEnd) {
             int k = skipSeparators(region, pos);
             if (Scanning.at(region, k, VALUE)) {
                 valueStart = k + VALUE.length();
@@ -217,24 +215,23 @@ final class GlmCalls {
             if (k == region.length() || cutSeparator(region, k) || Scanning.cutShort(region, k, VALUE)) {
                 return atEnd && fail("the call is cut off after argument " + key, region.length());
             }
-            int close = region.indexOf(CLOSE, k);
+            int close = Scanning.indexOf(region, CLOSE, k);
             if (close < 0) {
                 return atEnd && fail("argument " + key + " has no value", region.length());
             }
             return fail("argument " + key + " has no value", close + CLOSE.length());
         }
 
-        private boolean value(String region, boolean atEnd) {
+        private boolean value(CharSequence region, boolean atEnd) {
             while (true) {
-                int lt = region.indexOf('<', pos);
+                int lt = Scanning.indexOf(region, '<', pos);
                 if (lt < 0) {
                     pos = region.length();
                     return atEnd && closeValue(region, region.length()) && finish(region.length());
                 }
                 if (Scanning.at(region, lt, VALUE_CLOSE)) {
-                    Look look = followedBy(region, lt + VALUE_CLOSE.length(), atEnd, KEY, CLOSE);
+                    Look look = closesValue(region, lt, VALUE_CLOSE, atEnd, KEY, CLOSE);
                     if (look == Look.MORE) {
-                        pos = lt;
                         return false;
                     }
                     if (look == Look.YES) {
@@ -243,19 +240,16 @@ final class GlmCalls {
                         mode = Mode.BODY;
                         return true;
                     }
-                    pos = lt + VALUE_CLOSE.length();
                 } else if (Scanning.at(region, lt, CLOSE)) {
                     // </arg_value> missing: </tool_call> ends the value when the next call or the end follows.
-                    Look look = followedBy(region, lt + CLOSE.length(), atEnd, OPEN);
+                    Look look = closesValue(region, lt, CLOSE, atEnd, OPEN);
                     if (look == Look.MORE) {
-                        pos = lt;
                         return false;
                     }
                     if (look == Look.YES) {
                         closeValue(region, lt);
                         return finish(lt + CLOSE.length());
                     }
-                    pos = lt + CLOSE.length();
                 } else if (!atEnd && Scanning.startsOneOf(region, lt, VALUE_CLOSE, CLOSE) == Look.MORE) {
                     pos = lt;
                     return false;
@@ -265,18 +259,11 @@ final class GlmCalls {
             }
         }
 
-        private boolean closeValue(String region, int at) {
-            params.add(new Arguments.Param(key, region.substring(valueStart, at), Arguments.ValueKind.UNTYPED));
+        private boolean closeValue(CharSequence region, int at) {
+            params.add(new Arguments.Param(key, region.subSequence(valueStart, at).toString(),
+                    Arguments.ValueKind.UNTYPED));
             return true;
         }
 
-        private static Look followedBy(String region, int from, boolean atEnd, String... tokens) {
-            int i = skipSeparators(region, from);
-            if (i == region.length() || cutSeparator(region, i)) {
-                return atEnd ? Look.YES : Look.MORE;
-            }
-            Look look = Scanning.startsOneOf(region, i, tokens);
-            return look == Look.MORE && atEnd ? Look.YES : look;
-        }
     }
 }

@@ -18,7 +18,7 @@ public final class GraniteFormat implements ToolCallFormat {
     private static final List<String> OPENERS = List.of(TOOL_CALL_TOKEN, TOOL_CALL);
     private static final List<String> RESPONSE_TAGS = List.of("<response>", "</response>");
     private static final List<String> CLOSERS = List.of("</tool_call>", "<|/tool_call|>");
-    private static final JsonCalls.Rules RULES = new JsonCalls.Rules(false, true);
+    private static final JsonCalls.Rules RULES = new JsonCalls.Rules(JsonCalls.Trust.MARKED, true);
 
     @Override
     public String name() {
@@ -32,49 +32,12 @@ public final class GraniteFormat implements ToolCallFormat {
 
     @Override
     public Claim claims(String fromOpener) {
-        String opener = fromOpener.startsWith(TOOL_CALL_TOKEN) ? TOOL_CALL_TOKEN : TOOL_CALL;
-        int i = JsonCalls.skipSpace(fromOpener, opener.length());
-        if (i >= fromOpener.length()) {
-            return Claim.MAYBE;
-        }
-        return fromOpener.charAt(i) == '[' ? Claim.YES : Claim.NO;
+        return JsonCallArray.claimFirst(fromOpener, OPENERS, "[");
     }
 
     @Override
     public FormatParser newParser() {
-        return new BracketRegionParser(OPENERS, RESPONSE_TAGS, Reasoning.THINK, false) {
-            @Override
-            protected Claim accepts(String region, String opener, boolean atEnd) {
-                if (RESPONSE_TAGS.contains(opener)) {
-                    return Claim.YES;
-                }
-                int i = JsonCalls.skipSpace(region, opener.length());
-                if (i >= region.length()) {
-                    return atEnd ? Claim.NO : Claim.MAYBE;
-                }
-                char c = region.charAt(i);
-                return c == '[' || c == '{' ? Claim.YES : Claim.NO;
-            }
-
-            @Override
-            protected int bodyStart(String region, String opener) {
-                int i = JsonCalls.skipSpace(region, opener.length());
-                return i >= region.length() ? MORE : i;
-            }
-
-            @Override
-            protected List<String> closers(String opener) {
-                return CLOSERS;
-            }
-
-            @Override
-            protected List<Piece.Call> parseBody(String body, String region, String opener) {
-                try {
-                    return JsonCalls.read(body, region, RULES);
-                } catch (JsonCalls.NotCalls notCalls) {
-                    return failure(notCalls.getMessage());
-                }
-            }
-        };
+        return new BracketRegionParser.JsonCallRegions(OPENERS, RESPONSE_TAGS, Reasoning.THINK, RULES,
+                opener -> CLOSERS);
     }
 }

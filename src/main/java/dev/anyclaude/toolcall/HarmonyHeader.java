@@ -66,19 +66,19 @@ final class HarmonyHeader {
 
     private static Result parse(CharSequence s, boolean first, boolean atEnd) {
         Result wait = atEnd ? NOT_A_HEADER : NEED_MORE;
-        int i = JsonBodyScan.skipWhitespace(s, 0);
+        int i = Scanning.skipWhitespace(s, 0);
         boolean tokens = false;
-        if (JsonBodyScan.startsWith(s, i, START)) {
+        if (Scanning.at(s, i, START)) {
             i += START.length();
             tokens = true;
-        } else if (JsonBodyScan.couldBecome(s, i, START)) {
+        } else if (Scanning.cutShort(s, i, START)) {
             return wait;
         }
         boolean role = false;
-        if (JsonBodyScan.startsWith(s, i, ROLE)) {
+        if (Scanning.at(s, i, ROLE)) {
             i += ROLE.length();
             role = true;
-        } else if (JsonBodyScan.couldBecome(s, i, ROLE)) {
+        } else if (Scanning.cutShort(s, i, ROLE)) {
             return wait;
         }
         boolean bareStart = first && !role && !tokens;
@@ -87,18 +87,18 @@ final class HarmonyHeader {
         boolean typed = false;
         int itemStart = i;
         while (true) {
-            int j = JsonBodyScan.skipWhitespace(s, i);
+            int j = Scanning.skipWhitespace(s, i);
             if (j == s.length()) {
                 if (!atEnd) {
                     return NEED_MORE;
                 }
                 break;
             }
-            if (JsonBodyScan.startsWith(s, j, MESSAGE)) {
+            if (Scanning.at(s, j, MESSAGE)) {
                 return header(j + MESSAGE.length(), channel, recipient, true, typed);
             }
-            if (JsonBodyScan.startsWith(s, j, CHANNEL) || JsonBodyScan.startsWith(s, j, CONSTRAIN)) {
-                boolean isChannel = JsonBodyScan.startsWith(s, j, CHANNEL);
+            if (Scanning.at(s, j, CHANNEL) || Scanning.at(s, j, CONSTRAIN)) {
+                boolean isChannel = Scanning.at(s, j, CHANNEL);
                 int k = j + (isChannel ? CHANNEL.length() : CONSTRAIN.length());
                 int end = k;
                 while (end < s.length() && Character.isLetter(s.charAt(end))) {
@@ -116,7 +116,7 @@ final class HarmonyHeader {
                 i = end;
                 continue;
             }
-            if (recipient == null && JsonBodyScan.startsWith(s, j, TO)) {
+            if (recipient == null && Scanning.at(s, j, TO)) {
                 int k = j + TO.length();
                 int end = k;
                 while (end < s.length() && !Character.isWhitespace(s.charAt(end)) && s.charAt(end) != '<'
@@ -136,7 +136,7 @@ final class HarmonyHeader {
                 i = end;
                 continue;
             }
-            if (recipient != null && !typed && JsonBodyScan.startsWith(s, j, "json")) {
+            if (recipient != null && !typed && Scanning.at(s, j, "json")) {
                 if (j + 4 == s.length() && !atEnd) {
                     return NEED_MORE;
                 }
@@ -163,12 +163,12 @@ final class HarmonyHeader {
                     i = k;
                     continue;
                 }
-                if (!atEnd && CHANNELS.stream().anyMatch(c -> JsonBodyScan.couldBecome(s, j, c))) {
+                if (!atEnd && CHANNELS.stream().anyMatch(c -> Scanning.cutShort(s, j, c))) {
                     return NEED_MORE;
                 }
             }
-            if (!atEnd && (TOKEN_ITEMS.stream().anyMatch(m -> JsonBodyScan.couldBecome(s, j, m))
-                    || recipient != null && !typed && JsonBodyScan.couldBecome(s, j, "json"))) {
+            if (!atEnd && (TOKEN_ITEMS.stream().anyMatch(m -> Scanning.cutShort(s, j, m))
+                    || recipient != null && !typed && Scanning.cutShort(s, j, "json"))) {
                 return NEED_MORE;
             }
             break;
@@ -182,7 +182,7 @@ final class HarmonyHeader {
 
     private static String channelWord(CharSequence s, int at) {
         for (String word : CHANNELS) {
-            if (JsonBodyScan.startsWith(s, at, word)) {
+            if (Scanning.at(s, at, word)) {
                 return word;
             }
         }
@@ -201,11 +201,11 @@ final class HarmonyHeader {
         }
         char c = s.charAt(at);
         if (Character.isWhitespace(c)) {
-            int j = JsonBodyScan.skipWhitespace(s, at);
-            if (JsonBodyScan.startsWith(s, j, TO)) {
+            int j = Scanning.skipWhitespace(s, at);
+            if (Scanning.at(s, j, TO)) {
                 return null;
             }
-            return !atEnd && (j == s.length() || JsonBodyScan.couldBecome(s, j, TO)) ? NEED_MORE : NOT_A_HEADER;
+            return !atEnd && (j == s.length() || Scanning.cutShort(s, j, TO)) ? NEED_MORE : NOT_A_HEADER;
         }
         return word.equals("final") && Character.isLowerCase(c) ? NOT_A_HEADER : null;
     }

@@ -53,9 +53,7 @@ final class HarmonyParser implements FormatParser {
     private boolean bodyKnown;
     private boolean json;
     private int scan;
-    private int depth;
-    private boolean inString;
-    private boolean escaped;
+    private BracketScanner arguments;
 
     @Override
     public void feed(String text, Consumer<Piece> out) {
@@ -89,15 +87,15 @@ final class HarmonyParser implements FormatParser {
     }
 
     private boolean header(Consumer<Piece> out, boolean atEnd) {
-        int i = JsonBodyScan.skipWhitespace(buf, 0);
+        int i = Scanning.skipWhitespace(buf, 0);
         for (String stop : STOPS) {
-            if (JsonBodyScan.startsWith(buf, i, stop)) {
+            if (Scanning.at(buf, i, stop)) {
                 // a stop token between messages (<|call|> after the JSON) ends nothing more
                 buf.delete(0, i + stop.length());
                 return true;
             }
         }
-        if (i < buf.length() && !atEnd && STOPS.stream().anyMatch(stop -> JsonBodyScan.couldBecome(buf, i, stop))) {
+        if (i < buf.length() && !atEnd && STOPS.stream().anyMatch(stop -> Scanning.cutShort(buf, i, stop))) {
             return false;
         }
         if (skipWhitespace) {
@@ -118,9 +116,9 @@ final class HarmonyParser implements FormatParser {
             case HarmonyHeader.NotAHeader not -> {
                 first = false;
                 startText(Mode.TEXT);
-                int lead = JsonBodyScan.skipWhitespace(buf, 0);
+                int lead = Scanning.skipWhitespace(buf, 0);
                 for (String marker : TERMINATORS) {
-                    if (JsonBodyScan.startsWith(buf, lead, marker)) {
+                    if (Scanning.at(buf, lead, marker)) {
                         // a marker that begins no message is text; do not read it as a boundary again
                         text(buf.substring(0, lead + marker.length()), out);
                         buf.delete(0, lead + marker.length());
@@ -138,9 +136,6 @@ final class HarmonyParser implements FormatParser {
                     recipient = h.recipient();
                     bodyKnown = false;
                     scan = 0;
-                    depth = 0;
-                    inString = false;
-                    escaped = false;
                 } else {
                     startText("analysis".equals(h.channel()) ? Mode.THINKING : Mode.TEXT);
                 }
@@ -206,13 +201,15 @@ final class HarmonyParser implements FormatParser {
 
     private boolean call(Consumer<Piece> out, boolean atEnd) {
         if (!bodyKnown) {
-            int i = JsonBodyScan.skipWhitespace(buf, 0);
+            int i = Scanning.skipWhitespace(buf, 0);
             if (i == buf.length()) {
                 return false;
             }
             bodyKnown = true;
             json = buf.charAt(i) == '{';
             scan = json ? i : 0;
+            arguments = BracketScanner.counting(BracketScanner.Quotes.JSON);
+            arguments.moveTo(scan);
         }
         if (!json) {
             Markers.Match end = Markers.earliest(buf, scan, TERMINATORS);
@@ -223,42 +220,23 @@ final class HarmonyParser implements FormatParser {
             finishCall(end.index(), out);
             return true;
         }
-        for (; scan < buf.length(); scan++) {
-            char c = buf.charAt(scan);
-            if (inString) {
-                if (escaped) {
-                    escaped = false;
-                } else if (c == '\\') {
-                    escaped = true;
-                } else if (c == '"') {
-                    inString = false;
-                }
-                continue;
-            }
-            switch (c) {
-                case '"' -> inString = true;
-                case '{', '[' -> depth++;
-                case '}', ']' -> {
-                    depth--;
-                    if (depth == 0) {
-                        finishCall(scan + 1, out);
+        while (arguments.pos() < buf.length()) {
+            int at = arguments.pos();
+            if (!arguments.inString() && buf.charAt(at) == '<') {
+                for (String marker : TERMINATORS) {
+                    if (Scanning.at(buf, at, marker)) {
+                        // The message ended with its JSON still open; the engine repairs or rejects it.
+                        finishCall(at, out);
                         return true;
                     }
                 }
-                case '<' -> {
-                    for (String marker : TERMINATORS) {
-                        if (JsonBodyScan.startsWith(buf, scan, marker)) {
-                            // The message ended with its JSON still open; the engine repairs or rejects it.
-                            finishCall(scan, out);
-                            return true;
-                        }
-                    }
-                    if (!atEnd && TERMINATORS.stream().anyMatch(m -> JsonBodyScan.couldBecome(buf, scan, m))) {
-                        return false;
-                    }
+                if (!atEnd && TERMINATORS.stream().anyMatch(m -> Scanning.cutShort(buf, at, m))) {
+                    return false;
                 }
-                default -> {
-                }
+            }
+            if (arguments.step(buf) == BracketScanner.Step.CLOSE && arguments.depth() == 0) {
+                finishCall(arguments.pos(), out);
+                return true;
             }
         }
         return false;

@@ -74,7 +74,6 @@ public final class HermesFormat implements ToolCallFormat {
     }
 
     private static final class Parser extends RegionParser {
-        private final Scanning.Resume<Scan> resume = new Scanning.Resume<>();
 
         Parser(Reasoning reasoning) {
             super(List.of(OPEN), reasoning);
@@ -86,18 +85,8 @@ public final class HermesFormat implements ToolCallFormat {
         }
 
         @Override
-        protected int regionEnd(String region, String opener, int from) {
-            Scan scan = resume.state(region);
-            if (scan == null) {
-                scan = new Scan();
-            }
-            int end = scan.advance(region);
-            if (end < 0) {
-                resume.remember(region, scan);
-            } else {
-                resume.forget();
-            }
-            return end;
+        protected RegionScan scan(String opener) {
+            return new Scan()::advance;
         }
 
         @Override
@@ -105,7 +94,7 @@ public final class HermesFormat implements ToolCallFormat {
             Scan scan = new Scan();
             scan.advance(region);
             List<int[]> objects = new ArrayList<>(scan.objects);
-            if (scan.depth > 0) {
+            if (scan.json.depth() > 0) {
                 if (!scan.closedUnbalanced) {
                     return failure("the call's JSON is cut off");
                 }
@@ -141,43 +130,38 @@ public final class HermesFormat implements ToolCallFormat {
      */
     private static final class Scan {
         final List<int[]> objects = new ArrayList<>(1);
-        int pos = OPEN.length();
-        int depth;
-        char quote;
-        boolean escaped;
+        final BracketScanner json = BracketScanner.counting(BracketScanner.Quotes.LENIENT);
         int openedAt = -1;
         int lastObjectEnd = -1;
         boolean closedUnbalanced;
         int closeAt = -1;
         int end = -1;
 
-        int advance(String region) {
+        Scan() {
+            json.moveTo(OPEN.length());
+        }
+
+        int advance(CharSequence region) {
             if (end >= 0) {
                 return end;
             }
             int length = region.length();
-            while (pos < length) {
+            while (json.pos() < length) {
+                int pos = json.pos();
                 char c = region.charAt(pos);
-                if (quote != 0) {
-                    if (escaped) {
-                        escaped = false;
-                    } else if (c == '\\') {
-                        escaped = true;
-                    } else if (c == quote) {
-                        quote = 0;
-                    }
-                    pos++;
+                if (json.inString()) {
+                    json.step(region);
                     continue;
                 }
-                if (depth == 0) {
+                if (json.depth() == 0) {
                     if (Character.isWhitespace(c)) {
-                        pos++;
+                        json.moveTo(pos + 1);
                     } else if (c == '{') {
-                        depth = 1;
-                        openedAt = pos++;
+                        openedAt = pos;
+                        json.step(region);
                     } else if ((c == '}' || c == ']') && lastObjectEnd >= 0) {
                         // A closer too many after the object (a common slip): not the end of the block yet.
-                        pos++;
+                        json.moveTo(pos + 1);
                     } else if (Scanning.at(region, pos, CLOSE)) {
                         closeAt = pos;
                         return end = pos + CLOSE.length();
@@ -191,30 +175,21 @@ public final class HermesFormat implements ToolCallFormat {
                     }
                     continue;
                 }
-                switch (c) {
-                    case '"', '\'' -> quote = c;
-                    case '{', '[' -> depth++;
-                    case '}', ']' -> {
-                        if (--depth == 0) {
-                            lastObjectEnd = pos + 1;
-                            objects.add(new int[]{openedAt, lastObjectEnd});
-                        }
+                if (c == '<') {
+                    if (Scanning.at(region, pos, CLOSE)) {
+                        // Outside any string: the model ended the call with its JSON unbalanced.
+                        closedUnbalanced = true;
+                        closeAt = pos;
+                        return end = pos + CLOSE.length();
                     }
-                    case '<' -> {
-                        if (Scanning.at(region, pos, CLOSE)) {
-                            // Outside any string: the model ended the call with its JSON unbalanced.
-                            closedUnbalanced = true;
-                            closeAt = pos;
-                            return end = pos + CLOSE.length();
-                        }
-                        if (Scanning.cutShort(region, pos, CLOSE)) {
-                            return -1;
-                        }
-                    }
-                    default -> {
+                    if (Scanning.cutShort(region, pos, CLOSE)) {
+                        return -1;
                     }
                 }
-                pos++;
+                if (json.step(region) == BracketScanner.Step.CLOSE && json.depth() == 0) {
+                    lastObjectEnd = pos + 1;
+                    objects.add(new int[]{openedAt, lastObjectEnd});
+                }
             }
             return -1;
         }

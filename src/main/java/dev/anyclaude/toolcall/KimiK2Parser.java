@@ -27,8 +27,6 @@ final class KimiK2Parser extends RegionParser {
     /** The id before the arguments is short; a longer one is not an id. */
     private static final int ID_LIMIT = 256;
 
-    private final JsonBodyScan.Terminators terminators = new JsonBodyScan.Terminators(TERMINATORS);
-
     KimiK2Parser() {
         super(List.of(SECTION_BEGIN, SECTION_BEGIN_SINGULAR, CALL_BEGIN, SECTION_END, SECTION_END_SINGULAR),
                 Reasoning.THINK.withCallsInside());
@@ -49,14 +47,14 @@ final class KimiK2Parser extends RegionParser {
         }
         int i = opener.length();
         if (SECTION_BEGINS.contains(opener)) {
-            i = JsonBodyScan.skipWhitespace(text, i);
-            if (startsWithAny(text, i, SECTION_ENDS)) {
+            i = Scanning.skipWhitespace(text, i);
+            if (Scanning.atAny(text, i, SECTION_ENDS)) {
                 return ToolCallFormat.Claim.YES;
             }
-            if (JsonBodyScan.startsWith(text, i, CALL_BEGIN)) {
+            if (Scanning.at(text, i, CALL_BEGIN)) {
                 i += CALL_BEGIN.length();
-            } else if (!atEnd && (i == text.length() || JsonBodyScan.couldBecome(text, i, CALL_BEGIN)
-                    || couldBecomeAny(text, i, SECTION_ENDS))) {
+            } else if (!atEnd && (i == text.length() || Scanning.cutShort(text, i, CALL_BEGIN)
+                    || Scanning.cutShortAny(text, i, SECTION_ENDS))) {
                 return ToolCallFormat.Claim.MAYBE;
             }
         }
@@ -65,7 +63,7 @@ final class KimiK2Parser extends RegionParser {
 
     private static ToolCallFormat.Claim idFollows(String text, int at, boolean atEnd) {
         ToolCallFormat.Claim undecided = atEnd ? ToolCallFormat.Claim.NO : ToolCallFormat.Claim.MAYBE;
-        int start = JsonBodyScan.skipWhitespace(text, at);
+        int start = Scanning.skipWhitespace(text, at);
         int i = start;
         while (i < text.length() && text.charAt(i) != '<' && !Character.isWhitespace(text.charAt(i))) {
             if (i - start > ID_LIMIT) {
@@ -79,22 +77,15 @@ final class KimiK2Parser extends RegionParser {
         if (i == start) {
             return ToolCallFormat.Claim.NO;
         }
-        int j = JsonBodyScan.skipWhitespace(text, i);
-        if (startsWithAny(text, j, ARGUMENT_BEGINS) || JsonBodyScan.startsWith(text, j, CALL_END)) {
+        int j = Scanning.skipWhitespace(text, i);
+        if (Scanning.atAny(text, j, ARGUMENT_BEGINS) || Scanning.at(text, j, CALL_END)) {
             return ToolCallFormat.Claim.YES;
         }
-        if (j == text.length() || couldBecomeAny(text, j, ARGUMENT_BEGINS) || JsonBodyScan.couldBecome(text, j, CALL_END)) {
+        if (j == text.length() || Scanning.cutShortAny(text, j, ARGUMENT_BEGINS)
+                || Scanning.cutShort(text, j, CALL_END)) {
             return undecided;
         }
         return ToolCallFormat.Claim.NO;
-    }
-
-    private static boolean startsWithAny(String text, int at, List<String> markers) {
-        return markers.stream().anyMatch(m -> JsonBodyScan.startsWith(text, at, m));
-    }
-
-    private static boolean couldBecomeAny(String text, int at, List<String> markers) {
-        return at < text.length() && markers.stream().anyMatch(m -> JsonBodyScan.couldBecome(text, at, m));
     }
 
     /** The parts of one call region. {@code arguments} is -1 for a call written without arguments. */
@@ -102,60 +93,65 @@ final class KimiK2Parser extends RegionParser {
     }
 
     /** Where the id and the arguments start; null while the argument marker has not arrived. */
-    private static Layout layout(String region, String opener) {
+    private static Layout layout(CharSequence region, String opener) {
         int body = opener.length();
         if (SECTION_BEGINS.contains(opener)) {
-            body = JsonBodyScan.skipWhitespace(region, body);
+            body = Scanning.skipWhitespace(region, body);
             for (String end : SECTION_ENDS) {
-                if (JsonBodyScan.startsWith(region, body, end)) {
+                if (Scanning.at(region, body, end)) {
                     return new Layout(body, body, -1, true, body + end.length());
                 }
             }
-            if (JsonBodyScan.startsWith(region, body, CALL_BEGIN)) {
+            if (Scanning.at(region, body, CALL_BEGIN)) {
                 body += CALL_BEGIN.length();
             }
         }
         int limit = Math.min(region.length(), body + ID_LIMIT + ARGUMENT_BEGIN.length());
-        int marker = region.indexOf('<', body);
-        if (marker < 0 || marker >= limit) {
+        int marker = body;
+        while (marker < limit && region.charAt(marker) != '<') {
+            marker++;
+        }
+        if (marker >= limit) {
             return null;
         }
         for (String begin : ARGUMENT_BEGINS) {
-            if (JsonBodyScan.startsWith(region, marker, begin)) {
+            if (Scanning.at(region, marker, begin)) {
                 return new Layout(body, marker, marker + begin.length(), false, -1);
             }
         }
-        if (JsonBodyScan.startsWith(region, marker, CALL_END)) {
+        if (Scanning.at(region, marker, CALL_END)) {
             return new Layout(body, marker, -1, false, -1);
         }
         return null;
     }
 
     @Override
-    protected int regionEnd(String region, String opener, int from) {
+    protected RegionScan scan(String opener) {
         if (SECTION_ENDS.contains(opener)) {
-            return opener.length();
+            return region -> opener.length();
         }
-        Layout layout = layout(region, opener);
-        if (layout == null) {
-            return -1;
-        }
-        if (layout.emptySection()) {
-            return layout.emptySectionEnd();
-        }
-        if (layout.arguments() < 0) {
-            return layout.idEnd() + CALL_END.length();
-        }
-        Markers.Match end = terminator(region, layout.arguments(), Math.max(from, layout.arguments()));
-        if (end == null) {
-            return -1;
-        }
-        return end.marker().equals(CALL_END) ? end.end() : end.index();
-    }
+        return new RegionScan() {
+            private final BracketScanner.Terminators terminators = new BracketScanner.Terminators(TERMINATORS);
+            private Layout layout;
 
-    /** The first terminator at or after {@code from} outside the JSON strings of the arguments, or null. */
-    private Markers.Match terminator(String region, int arguments, int from) {
-        return terminators.find(region, JsonBodyScan.skipWhitespace(region, arguments), from);
+            @Override
+            public int end(CharSequence region) {
+                if (layout == null) {
+                    layout = layout(region, opener);
+                    if (layout == null) {
+                        return -1;
+                    }
+                }
+                if (layout.emptySection()) {
+                    return layout.emptySectionEnd();
+                }
+                if (layout.arguments() < 0) {
+                    return layout.idEnd() + CALL_END.length();
+                }
+                return terminators.regionEnd(region, layout.arguments(),
+                        Scanning.skipWhitespace(region, layout.arguments()), CALL_END);
+            }
+        };
     }
 
     @Override
@@ -174,14 +170,14 @@ final class KimiK2Parser extends RegionParser {
         if (layout.arguments() < 0) {
             return List.of(new Piece.Call(name, new Arguments.JsonText("{}"), region));
         }
-        Markers.Match end = terminator(region, layout.arguments(), layout.arguments());
+        Markers.Match end = new BracketScanner.Terminators(TERMINATORS).find(region,
+                Scanning.skipWhitespace(region, layout.arguments()), layout.arguments());
         String arguments = region.substring(layout.arguments(), end == null ? region.length() : end.index()).strip();
         if (end == null) {
-            int close = arguments.startsWith("{") ? JsonBodyScan.valueEnd(arguments, 0) : -1;
-            if (close < 0) {
+            arguments = BracketScanner.completeObject(arguments);
+            if (arguments == null) {
                 return failure("the output ended before the call's arguments were complete");
             }
-            arguments = arguments.substring(0, close);
         }
         return List.of(new Piece.Call(name, new Arguments.JsonText(arguments.isEmpty() ? "{}" : arguments), region));
     }

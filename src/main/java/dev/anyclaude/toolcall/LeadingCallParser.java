@@ -64,7 +64,7 @@ final class LeadingCallParser implements FormatParser {
     private void drain(Consumer<Piece> out, boolean atEnd) {
         while (true) {
             if (afterCall) {
-                int i = JsonCalls.skipSpace(buf, 0);
+                int i = Scanning.skipWhitespace(buf, 0);
                 buf.delete(0, i);
                 if (buf.isEmpty()) {
                     return;
@@ -91,7 +91,7 @@ final class LeadingCallParser implements FormatParser {
     }
 
     private boolean start(Consumer<Piece> out, boolean atEnd) {
-        int i = JsonCalls.skipSpace(buf, 0);
+        int i = Scanning.skipWhitespace(buf, 0);
         if (i >= buf.length()) {
             if (atEnd) {
                 forward(buf.length(), out);

@@ -17,6 +17,11 @@ final class LeadingMarkerDropped implements FormatParser {
         this.marker = marker;
     }
 
+    /** {@code parser}, behind a drop of the open marker when the output starts inside {@code reasoning}. */
+    static FormatParser whenStartingInside(FormatParser parser, Reasoning reasoning) {
+        return reasoning.startsInside() ? new LeadingMarkerDropped(parser, reasoning.open()) : parser;
+    }
+
     @Override
     public void feed(String text, Consumer<Piece> out) {
         if (head == null) {

@@ -35,7 +35,7 @@ public final class Lfm2Format implements ToolCallFormat {
         return new BracketRegionParser(OPENERS, List.of(), Reasoning.THINK, true) {
             @Override
             protected int bodyStart(String region, String opener) {
-                int i = JsonCalls.skipSpace(region, opener.length());
+                int i = Scanning.skipWhitespace(region, opener.length());
                 if (i >= region.length()) {
                     return MORE;
                 }
@@ -49,7 +49,7 @@ public final class Lfm2Format implements ToolCallFormat {
 
             @Override
             protected List<Piece.Call> parseBody(String body, String region, String opener) {
-                int first = JsonCalls.skipSpace(body, 1);
+                int first = Scanning.skipWhitespace(body, 1);
                 if (first < body.length() && body.charAt(first) == '{') {
                     try {
                         return JsonCalls.read(body, region, JsonCalls.Rules.MARKED);
@@ -68,7 +68,7 @@ public final class Lfm2Format implements ToolCallFormat {
 
             private List<Piece.Call> pythonic(String body, String region) {
                 try {
-                    return PythonLiterals.pieces(PythonLiterals.calls(body), body, region);
+                    return PythonLiterals.read(body, region);
                 } catch (PythonLiterals.NotLiteral notLiteral) {
                     return failure("not a pythonic call list: " + notLiteral.getMessage());
                 }

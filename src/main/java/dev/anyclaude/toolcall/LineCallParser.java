@@ -217,7 +217,7 @@ abstract class LineCallParser implements FormatParser {
 
     private String droppedAt(int i) {
         for (String token : dropped) {
-            if (startsWith(buf, token, i)) {
+            if (Scanning.at(buf, i, token)) {
                 return token;
             }
         }
@@ -227,23 +227,11 @@ abstract class LineCallParser implements FormatParser {
     private boolean partialDroppedAt(int i) {
         int rest = buf.length() - i;
         for (String token : dropped) {
-            if (rest < token.length() && startsWith(token, buf.subSequence(i, buf.length()), 0)) {
+            if (rest < token.length() && Scanning.cutShort(buf, i, token)) {
                 return true;
             }
         }
         return false;
-    }
-
-    static boolean startsWith(CharSequence text, CharSequence prefix, int at) {
-        if (at + prefix.length() > text.length()) {
-            return false;
-        }
-        for (int k = 0; k < prefix.length(); k++) {
-            if (text.charAt(at + k) != prefix.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void emitText(String text, Consumer<Piece> out) {

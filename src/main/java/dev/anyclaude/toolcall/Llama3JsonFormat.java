@@ -37,7 +37,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
 
     @Override
     public Claim claims(String fromOpener) {
-        int i = JsonCalls.skipSpace(fromOpener, PYTHON_TAG.length());
+        int i = Scanning.skipWhitespace(fromOpener, PYTHON_TAG.length());
         if (i >= fromOpener.length()) {
             return Claim.MAYBE;
         }
@@ -87,14 +87,14 @@ public final class Llama3JsonFormat implements ToolCallFormat {
         protected Detection bare(CharSequence text, boolean atEnd) {
             Boolean shape = JsonCalls.callShapedStart(text, 0);
             if (shape == null) {
-                return atEnd ? Detection.text(text.length()) : Detection.more();
+                return Detection.moreOrText(text, atEnd);
             }
             if (!shape) {
                 return Detection.text(1);
             }
             int end = json.end(text, 0);
             if (end == BracketScanner.OPEN) {
-                return atEnd ? Detection.malformed(text.length(), "the call's JSON is cut off") : Detection.more();
+                return Detection.moreOrMalformed(text, atEnd, "the call's JSON is cut off");
             }
             if (end == BracketScanner.MISMATCH) {
                 return Detection.text(1);
@@ -109,15 +109,15 @@ public final class Llama3JsonFormat implements ToolCallFormat {
 
         @Override
         protected Detection opened(CharSequence text, String opener, boolean atEnd) {
-            int i = JsonCalls.skipSpace(text, opener.length());
+            int i = Scanning.skipWhitespace(text, opener.length());
             if (i >= text.length()) {
-                return atEnd ? Detection.malformed(text.length(), "nothing after " + opener) : Detection.more();
+                return Detection.moreOrMalformed(text, atEnd, "nothing after " + opener);
             }
             char c = text.charAt(i);
             if (c == '{' || c == '[') {
                 int end = python.end(text, i);
                 if (end == BracketScanner.OPEN) {
-                    return atEnd ? Detection.malformed(text.length(), "the call is cut off") : Detection.more();
+                    return Detection.moreOrMalformed(text, atEnd, "the call is cut off");
                 }
                 if (end >= 0) {
                     return value(text.subSequence(i, end).toString(), text.subSequence(0, end).toString());
@@ -133,11 +133,11 @@ public final class Llama3JsonFormat implements ToolCallFormat {
 
         /** A JSON call object (or list), or a pythonic list, after the tag. */
         private static Detection value(String body, String raw) {
-            int first = JsonCalls.skipSpace(body, 1);
+            int first = Scanning.skipWhitespace(body, 1);
             boolean pythonic = body.charAt(0) == '[' && first < body.length() && body.charAt(first) != '{';
             try {
                 if (pythonic) {
-                    return Detection.calls(raw.length(), PythonLiterals.pieces(PythonLiterals.calls(body), body, raw));
+                    return Detection.calls(raw.length(), PythonLiterals.read(body, raw));
                 }
                 return Detection.calls(raw.length(), JsonCalls.read(body, raw, JsonCalls.Rules.MARKED));
             } catch (JsonCalls.NotCalls | PythonLiterals.NotLiteral notCalls) {
@@ -151,7 +151,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
             while (i < text.length() && PythonLiterals.isNameChar(text.charAt(i))) {
                 i++;
             }
-            int open = JsonCalls.skipSpace(text, i);
+            int open = Scanning.skipWhitespace(text, i);
             if (open >= text.length()) {
                 return atEnd ? null : Detection.more();
             }
@@ -160,7 +160,7 @@ public final class Llama3JsonFormat implements ToolCallFormat {
             }
             int end = python.end(text, open);
             if (end == BracketScanner.OPEN) {
-                return atEnd ? Detection.malformed(text.length(), "the call is cut off") : Detection.more();
+                return Detection.moreOrMalformed(text, atEnd, "the call is cut off");
             }
             if (end < 0) {
                 return null;

@@ -10,9 +10,8 @@ public final class Markers {
     /** Where the earliest of {@code markers} occurs at or after {@code from}, or null. */
     public static Match earliest(CharSequence text, int from, Collection<String> markers) {
         Match best = null;
-        String haystack = text.toString();
         for (String marker : markers) {
-            int at = haystack.indexOf(marker, from);
+            int at = Scanning.indexOf(text, marker, from);
             if (at >= 0 && (best == null || at < best.index || (at == best.index && marker.length() > best.marker.length()))) {
                 best = new Match(at, marker);
             }

@@ -84,114 +84,66 @@ public final class MiniMaxM2Format implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        FormatParser parser = new Parser(reasoning);
-        return reasoning.startsInside() ? new LeadingMarkerDropped(parser, reasoning.open()) : parser;
-    }
-
-    private static final class Parser extends RegionParser {
-        private final Scanning.Resume<Scanner> resume = new Scanning.Resume<>();
-
-        Parser(Reasoning reasoning) {
-            super(List.of(OPEN), reasoning);
-        }
-
-        @Override
-        protected Claim accepts(String region, String opener, boolean atEnd) {
-            return claim(region, atEnd);
-        }
-
-        @Override
-        protected int regionEnd(String region, String opener, int from) {
-            Scanner scanner = resume.state(region);
-            if (scanner == null) {
-                scanner = new Scanner();
-            }
-            int end = scanner.advance(region, false);
-            if (end < 0) {
-                resume.remember(region, scanner);
-            } else {
-                resume.forget();
-            }
-            return end;
-        }
-
-        @Override
-        protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {
-            Scanner scanner = new Scanner();
-            scanner.advance(region, true);
-            if (scanner.failure != null) {
-                return failure(scanner.failure);
-            }
-            if (scanner.invokes.isEmpty()) {
-                return failure("no <invoke> in the block");
-            }
-            List<Piece.Call> calls = new ArrayList<>(scanner.invokes.size());
-            for (int k = 0; k < scanner.invokes.size(); k++) {
-                Invoke invoke = scanner.invokes.get(k);
-                int rawStart = k == 0 ? 0 : invoke.start;
-                int rawEnd = k == scanner.invokes.size() - 1 ? region.length() : scanner.invokes.get(k + 1).start;
-                calls.add(new Piece.Call(invoke.name, new Arguments.Params(invoke.params),
-                        region.substring(rawStart, rawEnd)));
-            }
-            return calls;
-        }
+        return LeadingMarkerDropped.whenStartingInside(
+                new TagScanner.Regions<>(List.of(OPEN), reasoning, MiniMaxM2Format::claim, Scanner::new), reasoning);
     }
 
     private record Invoke(String name, int start, List<Arguments.Param> params) {
     }
 
     /** Walks one block; resumable, its state depends only on the text consumed. */
-    private static final class Scanner {
-        private enum Mode { BLOCK, INVOKE, VALUE, SKIP, DONE }
+    private static final class Scanner extends TagScanner {
+        private enum Mode { BLOCK, INVOKE, VALUE, SKIP }
 
         private Mode mode = Mode.BLOCK;
-        private int pos = OPEN.length();
         private final List<Invoke> invokes = new ArrayList<>();
         private Invoke invoke;
         private final Set<String> seen = new HashSet<>();
         private String param;
         private int valueStart;
         private int nested;
-        private int end = -1;
-        private String failure;
 
-        int advance(String region, boolean atEnd) {
-            while (end < 0) {
-                boolean progressed = switch (mode) {
-                    case BLOCK -> block(region, atEnd);
-                    case INVOKE -> invoke(region, atEnd);
-                    case VALUE -> value(region, atEnd);
-                    case SKIP -> skip(region, atEnd);
-                    case DONE -> throw new IllegalStateException();
-                };
-                if (!progressed) {
-                    return -1;
-                }
+        Scanner() {
+            super(OPEN.length());
+        }
+
+        @Override
+        protected boolean step(CharSequence region, boolean atEnd) {
+            return switch (mode) {
+                case BLOCK -> block(region, atEnd);
+                case INVOKE -> invoke(region, atEnd);
+                case VALUE -> value(region, atEnd);
+                case SKIP -> skip(region, atEnd);
+            };
+        }
+
+        @Override
+        protected List<Piece.Call> calls(String region) {
+            if (invokes.isEmpty()) {
+                failLater("no <invoke> in the block");
+                return null;
             }
-            return end;
-        }
-
-        private boolean finish(int at) {
-            end = at;
-            mode = Mode.DONE;
-            return true;
-        }
-
-        private boolean fail(String reason, int at) {
-            failure = reason;
-            return finish(at);
+            List<Piece.Call> calls = new ArrayList<>(invokes.size());
+            for (int k = 0; k < invokes.size(); k++) {
+                Invoke invoke = invokes.get(k);
+                int rawStart = k == 0 ? 0 : invoke.start;
+                int rawEnd = k == invokes.size() - 1 ? region.length() : invokes.get(k + 1).start;
+                calls.add(new Piece.Call(invoke.name, new Arguments.Params(invoke.params),
+                        region.substring(rawStart, rawEnd)));
+            }
+            return calls;
         }
 
         /** An unreadable block: it still runs to its close, so none of it is taken for text or another call. */
         private boolean failToClose(String reason, int from) {
-            failure = reason;
+            failLater(reason);
             pos = from;
             mode = Mode.SKIP;
             return true;
         }
 
-        private boolean skip(String region, boolean atEnd) {
-            int close = region.indexOf(CLOSE, pos);
+        private boolean skip(CharSequence region, boolean atEnd) {
+            int close = Scanning.indexOf(region, CLOSE, pos);
             if (close >= 0) {
                 return finish(close + CLOSE.length());
             }
@@ -202,14 +154,15 @@ public final class MiniMaxM2Format implements ToolCallFormat {
             return false;
         }
 
-        private boolean block(String region, boolean atEnd) {
+        private boolean block(CharSequence region, boolean atEnd) {
             int i = Scanning.skipWhitespace(region, pos);
             if (isTag(region, i, INVOKE)) {
                 int close = tagEnd(region, i + INVOKE.length());
                 if (close == -1) {
                     return atEnd && fail("the call is cut off in an <invoke> tag", region.length());
                 }
-                String name = close < 0 ? null : attribute(region.substring(i + INVOKE.length(), close), "name");
+                String name = close < 0 ? null
+                        : attribute(region.subSequence(i + INVOKE.length(), close).toString(), "name");
                 if (name == null || !Scanning.isName(name.strip())) {
                     return failToClose("an <invoke> without a usable name", close < 0 ? i + 1 : close + 1);
                 }
@@ -234,14 +187,15 @@ public final class MiniMaxM2Format implements ToolCallFormat {
             return finish(pos);
         }
 
-        private boolean invoke(String region, boolean atEnd) {
+        private boolean invoke(CharSequence region, boolean atEnd) {
             int i = Scanning.skipWhitespace(region, pos);
             if (isTag(region, i, PARAMETER)) {
                 int close = tagEnd(region, i + PARAMETER.length());
                 if (close == -1) {
                     return atEnd && fail("the call is cut off in a <parameter> tag", region.length());
                 }
-                String name = close < 0 ? null : attribute(region.substring(i + PARAMETER.length(), close), "name");
+                String name = close < 0 ? null
+                        : attribute(region.subSequence(i + PARAMETER.length(), close).toString(), "name");
                 if (name == null) {
                     return failToClose("a <parameter> without a name", close < 0 ? i + 1 : close + 1);
                 }
@@ -271,9 +225,9 @@ public final class MiniMaxM2Format implements ToolCallFormat {
             return finish(pos);
         }
 
-        private boolean value(String region, boolean atEnd) {
+        private boolean value(CharSequence region, boolean atEnd) {
             while (true) {
-                int lt = region.indexOf('<', pos);
+                int lt = Scanning.indexOf(region, '<', pos);
                 if (lt < 0) {
                     pos = region.length();
                     return atEnd && closeValue(region, region.length()) && finish(region.length());
@@ -284,10 +238,9 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                         pos = lt + PARAMETER_CLOSE.length();
                         continue;
                     }
-                    Look look = followedBy(region, lt + PARAMETER_CLOSE.length(), atEnd,
+                    Look look = closesValue(region, lt, PARAMETER_CLOSE, atEnd,
                             PARAMETER_NAMED, INVOKE_CLOSE, INVOKE_NAMED, CLOSE);
                     if (look == Look.MORE) {
-                        pos = lt;
                         return false;
                     }
                     if (look == Look.YES) {
@@ -296,7 +249,6 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                         mode = Mode.INVOKE;
                         return true;
                     }
-                    pos = lt + PARAMETER_CLOSE.length();
                 } else if (Scanning.at(region, lt, PARAMETER_NAMED)) {
                     int close = tagEnd(region, lt + PARAMETER.length());
                     if (close == -1 && !atEnd) {
@@ -307,7 +259,7 @@ public final class MiniMaxM2Format implements ToolCallFormat {
                         pos = lt + 1;
                         continue;
                     }
-                    String name = attribute(region.substring(lt + PARAMETER.length(), close), "name");
+                    String name = attribute(region.subSequence(lt + PARAMETER.length(), close).toString(), "name");
                     boolean lineStart = lt == valueStart || region.charAt(lt - 1) == '\n';
                     if (nested == 0 && lineStart && name != null && !name.strip().equals(param)
                             && !seen.contains(name.strip())) {
@@ -349,31 +301,24 @@ public final class MiniMaxM2Format implements ToolCallFormat {
             }
         }
 
-        private boolean closeValue(String region, int at) {
-            invoke.params().add(new Arguments.Param(param, region.substring(valueStart, at), Arguments.ValueKind.UNTYPED));
+        private boolean closeValue(CharSequence region, int at) {
+            invoke.params().add(new Arguments.Param(param, region.subSequence(valueStart, at).toString(),
+                    Arguments.ValueKind.UNTYPED));
             seen.add(param);
             return true;
         }
 
-        private static Look followedBy(String region, int from, boolean atEnd, String... tokens) {
-            int i = Scanning.skipWhitespace(region, from);
-            if (i == region.length()) {
-                return atEnd ? Look.YES : Look.MORE;
-            }
-            Look look = Scanning.startsOneOf(region, i, tokens);
-            return look == Look.MORE && atEnd ? Look.YES : look;
-        }
     }
 
     /** {@code <invoke} or {@code <parameter} as a whole tag name: followed by whitespace or {@code >}. */
-    private static boolean isTag(String region, int at, String tag) {
+    private static boolean isTag(CharSequence region, int at, String tag) {
         int next = at + tag.length();
-        return region.startsWith(tag, at) && next < region.length()
+        return Scanning.at(region, at, tag) && next < region.length()
                 && (Character.isWhitespace(region.charAt(next)) || region.charAt(next) == '>');
     }
 
     /** The index of the tag's {@code >} outside quotes: -1 when not there yet, -2 when this is no tag. */
-    private static int tagEnd(String region, int from) {
+    private static int tagEnd(CharSequence region, int from) {
         char quote = 0;
         for (int i = from; i < region.length(); i++) {
             char c = region.charAt(i);

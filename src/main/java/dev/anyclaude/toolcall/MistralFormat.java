@@ -39,7 +39,7 @@ public final class MistralFormat implements ToolCallFormat {
 
     @Override
     public Claim claims(String fromOpener) {
-        int i = JsonCalls.skipSpace(fromOpener, TOOL_CALLS.length());
+        int i = Scanning.skipWhitespace(fromOpener, TOOL_CALLS.length());
         if (i >= fromOpener.length()) {
             return Claim.MAYBE;
         }
@@ -58,7 +58,7 @@ public final class MistralFormat implements ToolCallFormat {
 
     private static Head head(String region) {
         int length = region.length();
-        int i = JsonCalls.skipSpace(region, TOOL_CALLS.length());
+        int i = Scanning.skipWhitespace(region, TOOL_CALLS.length());
         if (i >= length) {
             return new Head(null, BracketRegionParser.MORE);
         }
@@ -72,29 +72,23 @@ public final class MistralFormat implements ToolCallFormat {
             i++;
         }
         String name = region.substring(nameStart, i);
-        i = JsonCalls.skipSpace(region, i);
+        i = Scanning.skipWhitespace(region, i);
         if (i >= length) {
             return new Head(name, BracketRegionParser.MORE);
         }
-        if (LineCallParser.startsWith(region, CALL_ID, i)) {
+        if (Scanning.at(region, i, CALL_ID)) {
             i += CALL_ID.length();
             while (i < length && region.charAt(i) != '[' && region.charAt(i) != '{') {
                 i++;
             }
         }
-        if (LineCallParser.startsWith(region, ARGS, i)) {
-            i = JsonCalls.skipSpace(region, i + ARGS.length());
+        if (Scanning.at(region, i, ARGS)) {
+            i = Scanning.skipWhitespace(region, i + ARGS.length());
         }
-        if (i >= length || partial(region, i, CALL_ID) || partial(region, i, ARGS)) {
+        if (i >= length || Scanning.cutShort(region, i, CALL_ID) || Scanning.cutShort(region, i, ARGS)) {
             return new Head(name, BracketRegionParser.MORE);
         }
         return new Head(name, region.charAt(i) == '{' ? i : BracketRegionParser.NONE);
-    }
-
-    /** The region ends at {@code at} inside what may become {@code marker}. */
-    private static boolean partial(String region, int at, String marker) {
-        int rest = region.length() - at;
-        return rest < marker.length() && marker.startsWith(region.substring(at));
     }
 
     private static final class Regions extends BracketRegionParser {
@@ -108,8 +102,8 @@ public final class MistralFormat implements ToolCallFormat {
         }
 
         @Override
-        protected int unstructuredEnd(String region, String opener, int from) {
-            int next = region.indexOf(TOOL_CALLS, Math.max(from, opener.length()));
+        protected int unstructuredEnd(CharSequence region, String opener, int from) {
+            int next = Scanning.indexOf(region, TOOL_CALLS, Math.max(from, opener.length()));
             return next < 0 ? -1 : next;
         }
 

@@ -43,7 +43,7 @@ public final class Phi4MiniFormat implements ToolCallFormat {
     /** {@code functools} needs {@code [ {} after it; the wrappers need a JSON value or {@code functools}. */
     private static Claim accept(String region, String opener, boolean atEnd) {
         Claim more = atEnd ? Claim.NO : Claim.MAYBE;
-        int i = JsonCalls.skipSpace(region, opener.length());
+        int i = Scanning.skipWhitespace(region, opener.length());
         if (i >= region.length()) {
             return more;
         }
@@ -51,7 +51,7 @@ public final class Phi4MiniFormat implements ToolCallFormat {
             if (region.charAt(i) != '[') {
                 return Claim.NO;
             }
-            i = JsonCalls.skipSpace(region, i + 1);
+            i = Scanning.skipWhitespace(region, i + 1);
             if (i >= region.length()) {
                 return more;
             }
@@ -66,7 +66,8 @@ public final class Phi4MiniFormat implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        return new BracketRegionParser(OPENERS, List.of(), Reasoning.NONE, false) {
+        return new BracketRegionParser.JsonCallRegions(OPENERS, List.of(), Reasoning.NONE, JsonCalls.Rules.MARKED,
+                opener -> opener.equals(FUNCTOOLS) ? List.of() : CLOSERS) {
             @Override
             protected Claim accepts(String region, String opener, boolean atEnd) {
                 return accept(region, opener, atEnd);
@@ -74,10 +75,10 @@ public final class Phi4MiniFormat implements ToolCallFormat {
 
             @Override
             protected int bodyStart(String region, String opener) {
-                int i = JsonCalls.skipSpace(region, opener.length());
+                int i = Scanning.skipWhitespace(region, opener.length());
                 if (!opener.equals(FUNCTOOLS)) {
                     if (region.startsWith(FUNCTOOLS, i)) {
-                        i = JsonCalls.skipSpace(region, i + FUNCTOOLS.length());
+                        i = Scanning.skipWhitespace(region, i + FUNCTOOLS.length());
                     } else if (i < region.length() && FUNCTOOLS.startsWith(region.substring(i))) {
                         return MORE;
                     }
@@ -87,20 +88,6 @@ public final class Phi4MiniFormat implements ToolCallFormat {
                 }
                 char c = region.charAt(i);
                 return c == '[' || c == '{' ? i : NONE;
-            }
-
-            @Override
-            protected List<String> closers(String opener) {
-                return opener.equals(FUNCTOOLS) ? List.of() : CLOSERS;
-            }
-
-            @Override
-            protected List<Piece.Call> parseBody(String body, String region, String opener) {
-                try {
-                    return JsonCalls.read(body, region, JsonCalls.Rules.MARKED);
-                } catch (JsonCalls.NotCalls notCalls) {
-                    return failure(notCalls.getMessage());
-                }
             }
         };
     }

@@ -7,7 +7,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A small, safe reader of Python literals (what {@code ast.literal_eval} accepts, minus sets, bytes and
@@ -21,6 +23,10 @@ import java.util.Optional;
  * booleans or None (keys become strings as {@code json.dumps} writes them), trailing commas. Anything else —
  * names, calls, arithmetic, comprehensions — is not a literal and gives nothing. Unlike Python, a raw line
  * break inside a single-quoted string is kept rather than rejected (models write code that way).
+ *
+ * <p>The pythonic call readers ({@link PythonLiterals}) read argument values with this same reader in its
+ * call dialect, which also takes what they always took: sets (as arrays, JSON has no sets), the byte-string
+ * prefixes {@code b}, {@code br}, {@code rb} (as strings) and {@code \N{NAME}} escapes.
  */
 public final class PythonLiteral {
 
@@ -32,12 +38,16 @@ public final class PythonLiteral {
     public record Prefix(JsonNode value, int end) {
     }
 
+    private static final Set<String> CALL_STRING_PREFIXES = Set.of("r", "u", "b", "br", "rb");
+
     private final String text;
+    private final boolean callDialect;
     private int pos;
 
-    private PythonLiteral(String text, int pos) {
+    private PythonLiteral(String text, int pos, boolean callDialect) {
         this.text = text;
         this.pos = pos;
+        this.callDialect = callDialect;
     }
 
     /** The whole text (surrounding whitespace aside) as one literal, or empty when it is not one. */
@@ -58,22 +68,43 @@ public final class PythonLiteral {
         if (text == null || start < 0 || start > text.length()) {
             return Optional.empty();
         }
-        PythonLiteral reader = new PythonLiteral(text, start);
         try {
-            JsonNode value = reader.value(0);
-            return Optional.of(new Prefix(value, reader.pos));
+            return Optional.of(read(text, start, false));
         } catch (NotALiteral notALiteral) {
             return Optional.empty();
         }
     }
 
+    /**
+     * One literal at {@code start} (after any whitespace) in the call dialect: what {@link #parseAt} reads,
+     * and sets, byte strings and {@code \N{NAME}} escapes.
+     *
+     * @throws NotALiteral when no literal starts there, with where the reading stopped
+     */
+    static Prefix readCallValue(String text, int start) {
+        return read(text, start, true);
+    }
+
+    private static Prefix read(String text, int start, boolean callDialect) {
+        PythonLiteral reader = new PythonLiteral(text, start, callDialect);
+        JsonNode value = reader.value(0);
+        return new Prefix(value, reader.pos);
+    }
+
+    /** The index after the whitespace (and explicit line continuations) at {@code from}. */
+    static int skipSpace(String text, int from) {
+        PythonLiteral reader = new PythonLiteral(text, from, false);
+        reader.skipSpace();
+        return reader.pos;
+    }
+
     private JsonNode value(int depth) {
         if (depth > MAX_DEPTH) {
-            throw new NotALiteral();
+            throw new NotALiteral("nested too deep", pos);
         }
         skipSpace();
         if (pos >= text.length()) {
-            throw new NotALiteral();
+            throw new NotALiteral("expected a value", pos);
         }
         char c = text.charAt(pos);
         return switch (c) {
@@ -93,7 +124,8 @@ public final class PythonLiteral {
         };
     }
 
-    private ObjectNode dict(int depth) {
+    /** A dict, or in the call dialect a set {@code {a, b}} (as an array). */
+    private JsonNode dict(int depth) {
         pos++;
         ObjectNode object = NODES.objectNode();
         while (true) {
@@ -101,8 +133,12 @@ public final class PythonLiteral {
             if (consume('}')) {
                 return object;
             }
-            String key = key(value(depth + 1));
+            JsonNode first = value(depth + 1);
             skipSpace();
+            if (callDialect && object.isEmpty() && pos < text.length() && text.charAt(pos) != ':') {
+                return set(first, depth);
+            }
+            String key = key(first);
             expect(':');
             object.set(key, value(depth + 1));
             skipSpace();
@@ -114,14 +150,29 @@ public final class PythonLiteral {
         }
     }
 
-    private static String key(JsonNode key) {
+    /** The rest of a set whose first element has been read. */
+    private ArrayNode set(JsonNode first, int depth) {
+        ArrayNode array = NODES.arrayNode().add(first);
+        while (consume(',')) {
+            skipSpace();
+            if (consume('}')) {
+                return array;
+            }
+            array.add(value(depth + 1));
+            skipSpace();
+        }
+        expect('}');
+        return array;
+    }
+
+    private String key(JsonNode key) {
         if (key.isString()) {
             return key.stringValue();
         }
         if (key.isNumber() || key.isBoolean() || key.isNull()) {
             return key.toString();
         }
-        throw new NotALiteral();
+        throw new NotALiteral("a dict key must be a string, number or constant", pos);
     }
 
     /** A list or tuple; {@code (x)} without a comma is just x in parentheses. */
@@ -151,7 +202,7 @@ public final class PythonLiteral {
         pos++;
         skipSpace();
         if (pos >= text.length() || !(isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
-            throw new NotALiteral();
+            throw new NotALiteral("a sign without a number", pos);
         }
         return number(negative);
     }
@@ -181,27 +232,27 @@ public final class PythonLiteral {
                 pos++;
             }
             if (!digits()) {
-                throw new NotALiteral();
+                throw new NotALiteral("bad number", pos);
             }
         }
         if (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-            throw new NotALiteral(); // 1j, 12abc, 1_ ...
+            throw new NotALiteral("bad number", pos); // 1j, 12abc, 1_ ...
         }
         String literal = text.substring(start, pos).replace("_", "");
         if (literal.equals(".") || literal.startsWith(".e") || literal.startsWith(".E")) {
-            throw new NotALiteral();
+            throw new NotALiteral("bad number", pos);
         }
         if (!isFloat) {
             // Python 3 rejects "007": a leading zero is only allowed for zero itself.
             if (literal.length() > 1 && literal.charAt(0) == '0' && !literal.chars().allMatch(ch -> ch == '0')) {
-                throw new NotALiteral();
+                throw new NotALiteral("bad number", pos);
             }
             BigInteger value = new BigInteger(literal);
             return integer(negative ? value.negate() : value);
         }
         double value = new BigDecimal(literal).doubleValue();
         if (Double.isInfinite(value)) {
-            throw new NotALiteral();
+            throw new NotALiteral("number out of range", pos);
         }
         return NODES.numberNode(negative ? -value : value);
     }
@@ -214,7 +265,7 @@ public final class PythonLiteral {
         }
         String digits = text.substring(start, pos).replace("_", "");
         if (digits.isEmpty() || pos < text.length() && Character.isLetterOrDigit(text.charAt(pos))) {
-            throw new NotALiteral();
+            throw new NotALiteral("bad number", pos);
         }
         BigInteger value = new BigInteger(digits, radix);
         return integer(negative ? value.negate() : value);
@@ -249,13 +300,28 @@ public final class PythonLiteral {
             case "True", "true" -> NODES.booleanNode(true);
             case "False", "false" -> NODES.booleanNode(false);
             case "None", "null" -> NODES.nullNode();
-            default -> throw new NotALiteral();
+            default -> throw new NotALiteral(pos == start ? "unexpected '" + text.charAt(pos) + "'"
+                    : "'" + text.substring(start, pos) + "' is a name, not a literal", start);
         };
     }
 
     private boolean startsString() {
-        int quote = pos < text.length() && "rRuU".indexOf(text.charAt(pos)) >= 0 ? pos + 1 : pos;
+        int quote = pos + prefixLength();
         return quote < text.length() && (text.charAt(quote) == '\'' || text.charAt(quote) == '"');
+    }
+
+    /** The length of the string prefix at {@code pos} ({@code r}, {@code u}; in the call dialect also byte strings). */
+    private int prefixLength() {
+        if (callDialect) {
+            for (int length = 2; length >= 1; length--) {
+                if (pos + length < text.length() && CALL_STRING_PREFIXES.contains(
+                        text.substring(pos, pos + length).toLowerCase(Locale.ROOT))) {
+                    return length;
+                }
+            }
+            return 0;
+        }
+        return pos < text.length() && "rRuU".indexOf(text.charAt(pos)) >= 0 ? 1 : 0;
     }
 
     /** One string literal, or several written next to each other ({@code 'a' "b"} is {@code "ab"}). */
@@ -273,17 +339,16 @@ public final class PythonLiteral {
     }
 
     private void string(StringBuilder out) {
-        boolean raw = text.charAt(pos) == 'r' || text.charAt(pos) == 'R';
-        if ("rRuU".indexOf(text.charAt(pos)) >= 0) {
-            pos++;
-        }
+        int prefix = prefixLength();
+        boolean raw = text.substring(pos, pos + prefix).toLowerCase(Locale.ROOT).contains("r");
+        pos += prefix;
         char quote = text.charAt(pos);
         String triple = String.valueOf(quote).repeat(3);
         boolean isTriple = text.startsWith(triple, pos);
         pos += isTriple ? 3 : 1;
         while (true) {
             if (pos >= text.length()) {
-                throw new NotALiteral();
+                throw new NotALiteral("unclosed string", pos);
             }
             char c = text.charAt(pos);
             if (c == quote && (!isTriple || text.startsWith(triple, pos))) {
@@ -292,7 +357,7 @@ public final class PythonLiteral {
             }
             if (c == '\\') {
                 if (pos + 1 >= text.length()) {
-                    throw new NotALiteral();
+                    throw new NotALiteral("unclosed string", pos);
                 }
                 if (raw) {
                     // A raw string keeps the backslash, which still stops the next character ending the string.
@@ -330,6 +395,22 @@ public final class PythonLiteral {
             case 'x' -> out.appendCodePoint(hex(2));
             case 'u' -> out.appendCodePoint(hex(4));
             case 'U' -> out.appendCodePoint(hex(8));
+            case 'N' -> {
+                if (!callDialect) {
+                    out.append('\\').append(e);
+                    return;
+                }
+                int close = text.indexOf('}', pos);
+                if (pos >= text.length() || text.charAt(pos) != '{' || close < 0) {
+                    throw new NotALiteral("bad \\N escape", pos);
+                }
+                try {
+                    out.appendCodePoint(Character.codePointOf(text.substring(pos + 1, close)));
+                } catch (IllegalArgumentException unknown) {
+                    throw new NotALiteral("unknown character name in \\N escape", pos);
+                }
+                pos = close + 1;
+            }
             default -> {
                 if (isOctal(e)) {
                     int value = e - '0';
@@ -347,18 +428,18 @@ public final class PythonLiteral {
 
     private int hex(int length) {
         if (pos + length > text.length()) {
-            throw new NotALiteral();
+            throw new NotALiteral("short escape", pos);
         }
         int value = 0;
         for (int i = 0; i < length; i++) {
             int digit = Character.digit(text.charAt(pos + i), 16);
             if (digit < 0) {
-                throw new NotALiteral();
+                throw new NotALiteral("bad escape", pos);
             }
             value = value * 16 + digit;
         }
         if (!Character.isValidCodePoint(value)) {
-            throw new NotALiteral();
+            throw new NotALiteral("bad escape", pos);
         }
         pos += length;
         return value;
@@ -387,7 +468,7 @@ public final class PythonLiteral {
 
     private void expect(char c) {
         if (!consume(c)) {
-            throw new NotALiteral();
+            throw new NotALiteral("expected '" + c + "'", pos);
         }
     }
 
@@ -399,10 +480,10 @@ public final class PythonLiteral {
         return c >= '0' && c <= '9';
     }
 
-    /** Control flow for "not a literal"; no stack trace, it is expected. */
-    private static class NotALiteral extends RuntimeException {
-        NotALiteral() {
-            super(null, null, false, false);
+    /** Control flow for "not a literal"; no stack trace, it is expected. The message says where reading stopped. */
+    static final class NotALiteral extends RuntimeException {
+        NotALiteral(String what, int at) {
+            super(what + " at " + at, null, false, false);
         }
     }
 }

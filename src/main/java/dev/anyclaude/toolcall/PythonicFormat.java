@@ -59,9 +59,9 @@ public final class PythonicFormat implements ToolCallFormat {
         @Override
         protected Detection bare(CharSequence text, boolean atEnd) {
             // '[' name '(' before anything is held: a markdown link or footnote is text at once
-            int i = JsonCalls.skipSpace(text, 1);
+            int i = Scanning.skipWhitespace(text, 1);
             if (i >= text.length()) {
-                return atEnd ? Detection.text(text.length()) : Detection.more();
+                return Detection.moreOrText(text, atEnd);
             }
             if (!Character.isLetter(text.charAt(i)) && text.charAt(i) != '_') {
                 return Detection.text(1);
@@ -72,23 +72,23 @@ public final class PythonicFormat implements ToolCallFormat {
                     return Detection.text(1);
                 }
             }
-            i = JsonCalls.skipSpace(text, i);
+            i = Scanning.skipWhitespace(text, i);
             if (i >= text.length()) {
-                return atEnd ? Detection.text(text.length()) : Detection.more();
+                return Detection.moreOrText(text, atEnd);
             }
             if (text.charAt(i) != '(') {
                 return Detection.text(1);
             }
             int end = scanner.end(text, 0);
             if (end == BracketScanner.OPEN) {
-                return atEnd ? Detection.malformed(text.length(), "the call list is cut off") : Detection.more();
+                return Detection.moreOrMalformed(text, atEnd, "the call list is cut off");
             }
             if (end == BracketScanner.MISMATCH) {
                 return Detection.text(1);
             }
             String list = text.subSequence(0, end).toString();
             try {
-                return Detection.calls(end, PythonLiterals.pieces(PythonLiterals.calls(list), list, list));
+                return Detection.calls(end, PythonLiterals.read(list, list));
             } catch (PythonLiterals.NotLiteral notCalls) {
                 return Detection.text(end);
             }
@@ -96,15 +96,15 @@ public final class PythonicFormat implements ToolCallFormat {
 
         @Override
         protected Detection opened(CharSequence text, String opener, boolean atEnd) {
-            int i = JsonCalls.skipSpace(text, opener.length());
+            int i = Scanning.skipWhitespace(text, opener.length());
             if (i >= text.length()) {
-                return atEnd ? Detection.malformed(text.length(), "nothing after " + opener) : Detection.more();
+                return Detection.moreOrMalformed(text, atEnd, "nothing after " + opener);
             }
             int bodyEnd;
             int regionEnd;
             if (text.charAt(i) == '[' && (bodyEnd = scanner.end(text, i)) != BracketScanner.MISMATCH) {
                 if (bodyEnd == BracketScanner.OPEN) {
-                    return atEnd ? Detection.malformed(text.length(), "the call list is cut off") : Detection.more();
+                    return Detection.moreOrMalformed(text, atEnd, "the call list is cut off");
                 }
                 regionEnd = BracketRegionParser.closeAfter(text, bodyEnd, CLOSERS);
                 if (regionEnd < 0) {
@@ -125,7 +125,7 @@ public final class PythonicFormat implements ToolCallFormat {
             String body = text.subSequence(i, bodyEnd).toString();
             String raw = text.subSequence(0, regionEnd).toString();
             try {
-                return Detection.calls(regionEnd, PythonLiterals.pieces(PythonLiterals.calls(body), body, raw));
+                return Detection.calls(regionEnd, PythonLiterals.read(body, raw));
             } catch (PythonLiterals.NotLiteral notCalls) {
                 return Detection.malformed(regionEnd, "not a pythonic call list: " + notCalls.getMessage());
             }

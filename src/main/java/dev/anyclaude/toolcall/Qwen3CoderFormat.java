@@ -60,6 +60,6 @@ public final class Qwen3CoderFormat implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        return new FunctionTagParser(openers(), reasoning, OPEN, CLOSE);
+        return FunctionTagScanner.parser(openers(), reasoning, OPEN, CLOSE);
     }
 }

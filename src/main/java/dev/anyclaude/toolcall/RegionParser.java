@@ -11,6 +11,10 @@ import java.util.function.Consumer;
  * <p>Text flows out as it arrives except a suffix that could still become a marker. A marker inside a
  * markdown code fence, or right after a backtick, is prose about a marker, not a call. Whitespace
  * right after reasoning or a call is dropped (templates put newlines there).
+ *
+ * <p>While a region streams in, it is followed by a {@link RegionScan} the subclass makes when the region
+ * opens. The scan is shown the parser's own buffer, the same region grown by each chunk, so it can go on
+ * where it stopped: a long call fed in small chunks costs about its length, not its length per chunk.
  */
 public abstract class RegionParser implements FormatParser {
 
@@ -23,9 +27,9 @@ public abstract class RegionParser implements FormatParser {
     private final StringBuilder buf = new StringBuilder();
     private State state;
     private String opener;
+    private RegionScan scan;
     private boolean inFence;
     private boolean skipWhitespace;
-    private int scanned;
     /** The first characters of every marker this parser looks for: text without them needs no scan. */
     private final String markerStarts;
 
@@ -56,12 +60,22 @@ public abstract class RegionParser implements FormatParser {
         return ToolCallFormat.Claim.YES;
     }
 
+    /** Follows one region while it streams in, from its opener to its end. */
+    @FunctionalInterface
+    protected interface RegionScan {
+        /**
+         * The end (exclusive) of the complete region at the start of {@code region}, or -1 while it has not
+         * been closed. Each call shows the same region, grown at its end (do not keep the sequence itself:
+         * it changes once the region is done).
+         */
+        int end(CharSequence region);
+    }
+
     /**
-     * The end (exclusive) of the complete region at the start of {@code region}, or -1 when it has not
-     * been closed yet. {@code from} is a position before which the previous call found no end, for
-     * subclasses that can resume a search.
+     * A scan for the region opened by {@code opener}, made when the region opens. A parser that reads
+     * upstream reasoning too has a region open in each, each with its own scan.
      */
-    protected abstract int regionEnd(String region, String opener, int from);
+    protected abstract RegionScan scan(String opener);
 
     /**
      * Reads a region into calls. {@code atEnd} is true when the stream ended before the region closed;
@@ -202,16 +216,14 @@ public abstract class RegionParser implements FormatParser {
             buf.delete(0, marker.length());
             return true;
         }
-        return openRegion(marker, out, atEnd);
+        return claimRegion(marker, out, atEnd);
     }
 
-    private boolean openRegion(String marker, Consumer<Piece> out, boolean atEnd) {
+    private boolean claimRegion(String marker, Consumer<Piece> out, boolean atEnd) {
         ToolCallFormat.Claim claim = accepts(buf.toString(), marker, atEnd);
         switch (claim) {
             case YES -> {
-                state = State.REGION;
-                opener = marker;
-                scanned = 0;
+                openRegion(marker);
                 return true;
             }
             case NO -> {
@@ -254,20 +266,23 @@ public abstract class RegionParser implements FormatParser {
             buf.delete(0, match.marker().length());
             return true;
         }
-        state = State.REGION;
-        opener = match.marker();
-        scanned = 0;
+        openRegion(match.marker());
         return true;
     }
 
+    private void openRegion(String marker) {
+        state = State.REGION;
+        opener = marker;
+        scan = scan(marker);
+    }
+
     private boolean region(Consumer<Piece> out) {
-        String region = buf.toString();
-        int end = regionEnd(region, opener, scanned);
+        int end = scan.end(buf);
         if (end < 0) {
-            scanned = Math.max(0, region.length() - 64);
             return false;
         }
-        emitRegion(region.substring(0, end), false, out);
+        scan = null;
+        emitRegion(buf.substring(0, end), false, out);
         buf.delete(0, end);
         state = State.TEXT;
         skipWhitespace = true;
@@ -343,8 +358,8 @@ public abstract class RegionParser implements FormatParser {
         }
 
         @Override
-        protected int regionEnd(String region, String opener, int from) {
-            return RegionParser.this.regionEnd(region, opener, from);
+        protected RegionScan scan(String opener) {
+            return RegionParser.this.scan(opener);
         }
 
         @Override

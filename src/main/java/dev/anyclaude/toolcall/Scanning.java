@@ -1,6 +1,11 @@
 package dev.anyclaude.toolcall;
 
-/** Small text helpers the hand-written region scanners of the tag-based families share. */
+import java.util.List;
+
+/**
+ * Small text helpers every scanner shares. They take any {@link CharSequence}, so a region can be scanned in
+ * the parser's own buffer as it grows instead of in a copy made for every chunk.
+ */
 final class Scanning {
     private Scanning() {
     }
@@ -9,7 +14,7 @@ final class Scanning {
     enum Look { YES, NO, MORE }
 
     /** The index of the first non-whitespace character at or after {@code from} (the length if none). */
-    static int skipWhitespace(String text, int from) {
+    static int skipWhitespace(CharSequence text, int from) {
         int i = from;
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
             i++;
@@ -18,29 +23,102 @@ final class Scanning {
     }
 
     /** Whether {@code text} continues at {@code at} with {@code token}. */
-    static boolean at(String text, int at, String token) {
-        return text.startsWith(token, at);
+    static boolean at(CharSequence text, int at, CharSequence token) {
+        if (at < 0 || text.length() - at < token.length()) {
+            return false;
+        }
+        for (int k = 0; k < token.length(); k++) {
+            if (text.charAt(at + k) != token.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Whether the rest of {@code text} from {@code at} is a proper prefix of {@code token} (it may still become it). */
-    static boolean cutShort(String text, int at, String token) {
+    /** Whether {@code text} continues at {@code at} with one of {@code tokens}. */
+    static boolean atAny(CharSequence text, int at, List<String> tokens) {
+        for (String token : tokens) {
+            if (at(text, at, token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the rest of {@code text} from {@code at} is a proper prefix of {@code token} (it may still become
+     * it); also when nothing is left.
+     */
+    static boolean cutShort(CharSequence text, int at, String token) {
         int rest = text.length() - at;
-        return rest < token.length() && token.regionMatches(0, text, at, rest);
+        if (rest < 0 || rest >= token.length()) {
+            return false;
+        }
+        for (int k = 0; k < rest; k++) {
+            if (text.charAt(at + k) != token.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #cutShort} for one of {@code tokens}, with at least one character left. */
+    static boolean cutShortAny(CharSequence text, int at, List<String> tokens) {
+        if (at >= text.length()) {
+            return false;
+        }
+        for (String token : tokens) {
+            if (cutShort(text, at, token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #cutShort} with at least one character left: the text ends inside {@code token}. */
+    static boolean partial(CharSequence text, int at, String token) {
+        return at < text.length() && cutShort(text, at, token);
     }
 
     /**
      * Whether {@code text} at {@code at} starts one of {@code tokens}: YES when one is there whole, MORE when
      * the text ends inside one (or right at {@code at}), else NO.
      */
-    static Look startsOneOf(String text, int at, String... tokens) {
+    static Look startsOneOf(CharSequence text, int at, String... tokens) {
         boolean more = false;
         for (String token : tokens) {
-            if (text.startsWith(token, at)) {
+            if (at(text, at, token)) {
                 return Look.YES;
             }
             more |= cutShort(text, at, token);
         }
         return more ? Look.MORE : Look.NO;
+    }
+
+    /** The index of {@code token} in {@code text} at or after {@code from}, or -1; without copying the text. */
+    static int indexOf(CharSequence text, String token, int from) {
+        if (text instanceof String s) {
+            return s.indexOf(token, from);
+        }
+        if (text instanceof StringBuilder sb) {
+            return sb.indexOf(token, Math.max(0, from));
+        }
+        for (int i = Math.max(0, from); i + token.length() <= text.length(); i++) {
+            if (at(text, i, token)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of {@code c} in {@code text} at or after {@code from}, or -1. */
+    static int indexOf(CharSequence text, char c, int from) {
+        for (int i = Math.max(0, from); i < text.length(); i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -83,31 +161,5 @@ final class Scanning {
             v = v.substring(0, v.length() - 1);
         }
         return v;
-    }
-
-    /**
-     * Remembers how far a scanner got through the region that is still growing, so each new chunk costs
-     * the new text rather than a rescan. A scanner's state is a function of the text it has consumed
-     * only, so it stays valid for any region that starts with that text; the check makes that exact even
-     * when two regions alternate (the parser's own and the one it scans in upstream reasoning).
-     */
-    static final class Resume<S> {
-        private String seen;
-        private S state;
-
-        /** The remembered state when {@code region} continues the text it was made from, else null. */
-        S state(String region) {
-            return seen != null && region.length() >= seen.length() && region.startsWith(seen) ? state : null;
-        }
-
-        void remember(String region, S state) {
-            this.seen = region;
-            this.state = state;
-        }
-
-        void forget() {
-            seen = null;
-            state = null;
-        }
     }
 }

@@ -35,6 +35,7 @@ public final class SeedOssFormat implements ToolCallFormat {
 
     @Override
     public FormatParser newParser() {
-        return new SpanAsThinking(new FunctionTagParser(openers(), REASONING, OPEN, CLOSE), REFLECT_OPEN, REFLECT_CLOSE);
+        return new SpanAsThinking(FunctionTagScanner.parser(openers(), REASONING, OPEN, CLOSE), REFLECT_OPEN,
+                REFLECT_CLOSE);
     }
 }

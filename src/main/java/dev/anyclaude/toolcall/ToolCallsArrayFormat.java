@@ -1,7 +1,6 @@
 package dev.anyclaude.toolcall;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * A JSON array of calls in {@code <tool_calls>[{"name": N, "arguments": {...}}, ...]</tool_calls>}: AI21
@@ -10,32 +9,17 @@ import java.util.Map;
  * tags are cut out and their text kept (the calls are written inside them). Text after the last call is kept
  * (vLLM drops it).
  */
-public final class ToolCallsArrayFormat implements ToolCallFormat {
+public final class ToolCallsArrayFormat extends JsonCallArray.Format {
     public static final String NAME = "tool-calls-array";
 
     static final String OPEN = "<tool_calls>";
     static final String CLOSE = "</tool_calls>";
-    /** Hunyuan's answer tags; the newline its template puts before the closing one goes with it. */
-    private static final List<String> DROPPED = List.of("<answer>", "\n</answer>", "</answer>");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public FormatParser newParser() {
-        return new JsonCallArray.Parser(Map.of(OPEN, CLOSE), DROPPED, Reasoning.THINK);
-    }
-
-    @Override
-    public List<String> openers() {
-        return List.of(OPEN);
-    }
-
-    /** An array after {@code <tool_calls>}; an object there is MiniMax-M1's one-call-per-line format. */
-    @Override
-    public Claim claims(String fromOpener) {
-        return JsonCallArray.claimFirst(fromOpener, OPEN, "[");
+    /**
+     * Hunyuan's answer tags are dropped (the newline its template puts before the closing one goes with it).
+     * Only an array after {@code <tool_calls>} is claimed: an object there is MiniMax-M1's one-call-per-line format.
+     */
+    public ToolCallsArrayFormat() {
+        super(NAME, OPEN, CLOSE, List.of("<answer>", "\n</answer>", "</answer>"), Reasoning.THINK, "[");
     }
 }

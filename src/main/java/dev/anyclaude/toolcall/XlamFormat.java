@@ -19,6 +19,7 @@ public final class XlamFormat implements ToolCallFormat {
     static final String TOOL_CALLS = "[TOOL_CALLS]";
     static final String TOOL_CALL = "<tool_call>";
     private static final List<String> OPENERS = List.of(TOOL_CALLS, TOOL_CALL);
+    private static final List<String> CLOSERS = List.of("</tool_call>");
 
     @Override
     public String name() {
@@ -32,52 +33,13 @@ public final class XlamFormat implements ToolCallFormat {
 
     @Override
     public Claim claims(String fromOpener) {
-        String opener = fromOpener.startsWith(TOOL_CALLS) ? TOOL_CALLS : TOOL_CALL;
-        int i = JsonCalls.skipSpace(fromOpener, opener.length());
-        if (i >= fromOpener.length()) {
-            return Claim.MAYBE;
-        }
-        return fromOpener.charAt(i) == '[' ? Claim.YES : Claim.NO;
+        return JsonCallArray.claimFirst(fromOpener, OPENERS, "[");
     }
 
     @Override
     public FormatParser newParser() {
-        return new LeadingCallParser(new Regions(), new BareCallArray(true), "</think>");
-    }
-
-    private static final class Regions extends BracketRegionParser {
-        Regions() {
-            super(OPENERS, List.of(), Reasoning.THINK, false);
-        }
-
-        @Override
-        protected Claim accepts(String region, String opener, boolean atEnd) {
-            int i = JsonCalls.skipSpace(region, opener.length());
-            if (i >= region.length()) {
-                return atEnd ? Claim.NO : Claim.MAYBE;
-            }
-            char c = region.charAt(i);
-            return c == '[' || c == '{' ? Claim.YES : Claim.NO;
-        }
-
-        @Override
-        protected int bodyStart(String region, String opener) {
-            int i = JsonCalls.skipSpace(region, opener.length());
-            return i >= region.length() ? MORE : i;
-        }
-
-        @Override
-        protected List<String> closers(String opener) {
-            return opener.equals(TOOL_CALL) ? List.of("</tool_call>") : List.of();
-        }
-
-        @Override
-        protected List<Piece.Call> parseBody(String body, String region, String opener) {
-            try {
-                return JsonCalls.read(body, region, JsonCalls.Rules.MARKED);
-            } catch (JsonCalls.NotCalls notCalls) {
-                return failure(notCalls.getMessage());
-            }
-        }
+        BracketRegionParser regions = new BracketRegionParser.JsonCallRegions(OPENERS, List.of(), Reasoning.THINK,
+                JsonCalls.Rules.MARKED, opener -> opener.equals(TOOL_CALL) ? CLOSERS : List.of());
+        return new LeadingCallParser(regions, new BareCallArray(true), "</think>");
     }
 }

@@ -16,9 +16,11 @@ class RegionParserTest {
 
         public FormatParser newParser() {
             return new RegionParser(List.of("<call>"), Reasoning.THINK) {
-                protected int regionEnd(String region, String opener, int from) {
-                    int end = region.indexOf("</call>", Math.max(from, opener.length()));
-                    return end < 0 ? -1 : end + "</call>".length();
+                protected RegionScan scan(String opener) {
+                    return region -> {
+                        int end = region.toString().indexOf("</call>", opener.length());
+                        return end < 0 ? -1 : end + "</call>".length();
+                    };
                 }
 
                 protected List<Piece.Call> parseRegion(String region, String opener, boolean atEnd) {

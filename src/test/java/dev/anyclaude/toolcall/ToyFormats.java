@@ -84,9 +84,11 @@ public final class ToyFormats {
                     }
 
                     @Override
-                    protected int regionEnd(String region, String opener, int from) {
-                        int end = region.indexOf("</call>", Math.max(from, opener.length()));
-                        return end < 0 ? -1 : end + "</call>".length();
+                    protected RegionScan scan(String opener) {
+                        return region -> {
+                            int end = region.toString().indexOf("</call>", opener.length());
+                            return end < 0 ? -1 : end + "</call>".length();
+                        };
                     }
 
                     @Override
