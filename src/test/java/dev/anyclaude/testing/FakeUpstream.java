@@ -162,10 +162,11 @@ public final class FakeUpstream implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        gates.forEach(Gate::release);
+        // Sockets first: a handler a gate releases must find its connection gone, not answer on it.
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
+        gates.forEach(Gate::release);
         for (Thread thread : threads) {
             thread.interrupt();
         }
