@@ -34,13 +34,6 @@ import java.util.function.Supplier;
  * resolve the parser before they pass; a call that only the end of the output completed is text when
  * the output was cut off ({@code max_tokens}) or failed. If the parser itself fails, the rest of the
  * response passes as plain text.
- *
- * <p>A turn must not end as nothing but reasoning: families whose template opens {@code <think>} in the
- * prompt make everything up to {@code </think>} reasoning, and an output without one (thinking turned
- * off, a short answer) would reach the client as a thinking block and no answer. So reasoning found in
- * the visible text is held until the answer starts (text, a call, any other event) and then passes; a
- * turn that ends normally with only that reasoning delivers it as text. Reasoning the upstream split
- * off itself is never held.
  */
 public final class TextToolCallFilter implements ModelEventSink {
     private static final Logger LOG = LoggerFactory.getLogger(TextToolCallFilter.class);
@@ -63,10 +56,6 @@ public final class TextToolCallFilter implements ModelEventSink {
     private String cutOff;
     /** What the next sink threw: passed on untouched, it is not the parser's failure. */
     private RuntimeException downstream;
-    /** The answer has started: reasoning from the text is no longer held. */
-    private boolean answered;
-    /** Reasoning read from the visible text before the answer started. */
-    private final StringBuilder heldReasoning = new StringBuilder();
 
     /**
      * @param tools the tools the request offered; null accepts any name (there is nothing to check
@@ -93,13 +82,10 @@ public final class TextToolCallFilter implements ModelEventSink {
             case ModelEvent.Usage usage -> next.accept(usage);
             case ModelEvent.Finish finish -> {
                 resolve(finish.reason() == StopReason.MAX_TOKENS ? "the output was cut off by max_tokens" : null);
-                releaseHeldReasoning(finish.reason() == StopReason.END_TURN
-                        || finish.reason() == StopReason.STOP_SEQUENCE);
                 next.accept(finish);
             }
             case ModelEvent.Failure failure -> {
                 resolve("the response failed before the call was complete");
-                releaseHeldReasoning(false);
                 next.accept(failure);
             }
             case ModelEvent.ToolCall call -> passInOrder(call);
@@ -148,7 +134,6 @@ public final class TextToolCallFilter implements ModelEventSink {
             fed = false;
             textFed = true;
         }
-        answerStarts();
         next.accept(event);
     }
 
@@ -174,58 +159,10 @@ public final class TextToolCallFilter implements ModelEventSink {
 
     private void piece(Piece piece) {
         switch (piece) {
-            case Piece.Thinking thinking -> {
-                if (!answered && !inReasoning) {
-                    heldReasoning.append(thinking.text());
-                } else {
-                    deliver(new ModelEvent.ThinkingDelta(thinking.text()));
-                }
-            }
-            case Piece.Text text -> {
-                answerStarts();
-                deliver(new ModelEvent.TextDelta(text.text()));
-            }
-            case Piece.Call call -> {
-                answerStarts();
-                call(call);
-            }
-            case Piece.Malformed malformed -> {
-                answerStarts();
-                asText(malformed.raw(), malformed.reason());
-            }
-        }
-    }
-
-    /** The held reasoning was reasoning after all: it goes out before the answer. */
-    private void answerStarts() {
-        if (!answered) {
-            answered = true;
-            if (!heldReasoning.isEmpty()) {
-                String reasoning = heldReasoning.toString();
-                heldReasoning.setLength(0);
-                deliver(new ModelEvent.ThinkingDelta(reasoning));
-            }
-        }
-    }
-
-    /**
-     * The turn ended before any answer: what was held is the answer when the turn ended normally (the
-     * template's reasoning never closed), else it stays reasoning.
-     */
-    private void releaseHeldReasoning(boolean endedNormally) {
-        if (answered || heldReasoning.isEmpty()) {
-            answered = true;
-            return;
-        }
-        String reasoning = heldReasoning.toString();
-        heldReasoning.setLength(0);
-        answered = true;
-        if (endedNormally) {
-            LOG.info("{}: the output was all reasoning, with no answer after it; delivered as the answer ({} chars)",
-                    format.name(), reasoning.length());
-            deliver(new ModelEvent.TextDelta(reasoning));
-        } else {
-            deliver(new ModelEvent.ThinkingDelta(reasoning));
+            case Piece.Text text -> deliver(new ModelEvent.TextDelta(text.text()));
+            case Piece.Thinking thinking -> deliver(new ModelEvent.ThinkingDelta(thinking.text()));
+            case Piece.Call call -> call(call);
+            case Piece.Malformed malformed -> asText(malformed.raw(), malformed.reason());
         }
     }
 

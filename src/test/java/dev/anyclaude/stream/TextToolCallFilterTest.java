@@ -149,9 +149,8 @@ class TextToolCallFilterTest {
                   {"type":"tool_use","name":"Read","input":{"file_path":"/a"}}],
                  "stop_reason":"tool_use"}"""));
         // ...and not for one that does not: there it is reasoning about a call.
-        assertThat(BlockHarness.blocks(TOY, TOOLS, raw + "</think>No.")).isEqualTo(json("""
-                [{"type":"thinking","thinking":"I need the file. <call>Read {\\"file_path\\":\\"/a\\"}</call>"},
-                 {"type":"text","text":"No."}]"""));
+        assertThat(BlockHarness.blocks(TOY, TOOLS, raw)).isEqualTo(json("""
+                [{"type":"thinking","thinking":"I need the file. <call>Read {\\"file_path\\":\\"/a\\"}</call>"}]"""));
     }
 
     @Test
@@ -185,40 +184,6 @@ class TextToolCallFilterTest {
                 {"content":[{"type":"thinking","thinking":"plan"},{"type":"text","text":"Go"},
                   {"type":"tool_use","name":"Bash","input":{"command":"ls"}},{"type":"text","text":"more"}],
                  "stop_reason":"tool_use"}"""));
-    }
-
-    @Test
-    void aTurnThatIsAllReasoningDeliversItAsTheAnswer() {
-        // The template opened <think> and the model answered without closing it (thinking off, a short answer).
-        assertThat(BlockHarness.message(TOY_STARTS_INSIDE, TOOLS, "I created the file.", StopReason.END_TURN))
-                .isEqualTo(json("""
-                        {"content":[{"type":"text","text":"I created the file."}],"stop_reason":"end_turn"}"""));
-        // Cut off while reasoning: it stays reasoning.
-        assertThat(BlockHarness.message(TOY_STARTS_INSIDE, TOOLS, "Let me think about", StopReason.MAX_TOKENS))
-                .isEqualTo(json("""
-                        {"content":[{"type":"thinking","thinking":"Let me think about"}],"stop_reason":"max_tokens"}"""));
-    }
-
-    @Test
-    void reasoningInTheTextIsHeldUntilTheAnswerStartsThenPassesFirst() {
-        List<ModelEvent> out = new ArrayList<>();
-        TextToolCallFilter filter = new TextToolCallFilter(TOY, TOOLS, () -> "toolu_x", out::add);
-        filter.accept(text("<think>plan"));
-        filter.accept(text(" more"));
-        assertThat(out).isEmpty();
-        filter.accept(text("</think>Answer"));
-        filter.accept(text(" and <think>later</think>"));
-        assertThat(out).containsExactly(thinking("plan more"), text("Answer"), text(" and "), thinking("later"));
-    }
-
-    @Test
-    void reasoningTheUpstreamSplitOffIsNeverHeld() {
-        List<ModelEvent> out = new ArrayList<>();
-        TextToolCallFilter filter = new TextToolCallFilter(TOY, TOOLS, () -> "toolu_x", out::add);
-        filter.accept(thinking("plan"));
-        assertThat(out).containsExactly(thinking("plan"));
-        filter.accept(finish());
-        assertThat(out).containsExactly(thinking("plan"), finish());
     }
 
     @Test
