@@ -35,6 +35,7 @@ public final class FormatRegistry {
             new KimiK2Format(),
             new DeepSeekV31Format(),
             new DeepSeekV3Format(),
+            DeepSeekV3Format.startingInReasoning(),
             new DeepSeekV32Format(),
             new MiniMaxM2Format(),
             new SeedOssFormat(),
@@ -56,6 +57,9 @@ public final class FormatRegistry {
     private static final List<ModelPattern> MODELS = List.of(
             model("deepseek.*v3\\.1", "deepseek-v31"),
             model("deepseek.*v3\\.2|deepseek.*v4", "deepseek-v32"),
+            // R1's template opens <think>: its output begins inside reasoning (an output that never closes
+            // it is still delivered as the answer)
+            model("deepseek.*r1", "deepseek-r1"),
             model("deepseek", "deepseek-v3"),
             model("qwen3-coder|qwen3\\.5|qwen3\\.6|nemotron-3|step-?3\\.5", "qwen3-coder"),
             model("qwen2\\.5|qwen3|qwq|hermes|granite-?4", "hermes"),
