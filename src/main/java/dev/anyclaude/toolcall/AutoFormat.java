@@ -212,9 +212,20 @@ public final class AutoFormat implements ToolCallFormat {
                     return;
                 }
                 touched = true;
-                if (buf.isEmpty() && !skipWhitespace && !markers().mayContain(text)) {
-                    emit(text, out);
-                    return;
+                if (buf.isEmpty() && !skipWhitespace) {
+                    // Most chunks: no marker in them (openers such as functools or to=functions. start with
+                    // common letters, so look for whole markers), at most a possible start at the end.
+                    MarkerSet markers = markers();
+                    if (!markers.mayContain(text)) {
+                        emit(text, out);
+                        return;
+                    }
+                    if (markers.earliest(text, 0) == null) {
+                        int safe = markers.safeLength(text);
+                        emit(safe == text.length() ? text : text.substring(0, safe), out);
+                        buf.append(text, safe, text.length());
+                        return;
+                    }
                 }
                 buf.append(text);
                 scan(out, false);

@@ -18,6 +18,8 @@ final class MarkerSet {
 
     private final BitSet firsts = new BitSet();
     private final Map<Character, String[]> byFirst;
+    /** {@link #byFirst} for ASCII first characters, without boxing. */
+    private final String[][] ascii = new String[128][];
     private final int longest;
 
     MarkerSet(Collection<String> markers) {
@@ -36,6 +38,15 @@ final class MarkerSet {
         grouped.forEach((c, list) -> byFirst.put(c, list.stream()
                 .sorted((a, b) -> Integer.compare(b.length(), a.length())).toArray(String[]::new)));
         longest = max;
+        byFirst.forEach((c, list) -> {
+            if (c < 128) {
+                ascii[c] = list;
+            }
+        });
+    }
+
+    private String[] startingWith(char c) {
+        return c < 128 ? ascii[c] : byFirst.get(c);
     }
 
     /** The earliest marker at or after {@code from} (the longest one at that position), or null. */
@@ -46,7 +57,7 @@ final class MarkerSet {
             if (!firsts.get(c)) {
                 continue;
             }
-            for (String marker : byFirst.get(c)) {
+            for (String marker : startingWith(c)) {
                 if (startsWith(text, i, marker)) {
                     return new Markers.Match(i, marker);
                 }
@@ -87,7 +98,7 @@ final class MarkerSet {
 
     private boolean isMarkerPrefix(CharSequence text, int from) {
         int k = text.length() - from;
-        for (String marker : byFirst.get(text.charAt(from))) {
+        for (String marker : startingWith(text.charAt(from))) {
             if (marker.length() > k && startsWithPrefix(text, from, marker, k)) {
                 return true;
             }

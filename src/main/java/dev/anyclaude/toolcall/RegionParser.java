@@ -131,11 +131,6 @@ public abstract class RegionParser implements FormatParser {
 
     @Override
     public void feedReasoning(String text, Consumer<Piece> out) {
-        if (tentative && buf.isEmpty() && held.isEmpty()) {
-            // The server splits the reasoning off itself: the visible text that follows is the answer.
-            tentative = false;
-            state = State.TEXT;
-        }
         if (!reasoning.callsInside()) {
             FormatParser.super.feedReasoning(text, out);
             return;

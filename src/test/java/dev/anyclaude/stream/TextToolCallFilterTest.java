@@ -174,6 +174,9 @@ class TextToolCallFilterTest {
         // Without reasoning from the upstream, the output starts inside the reasoning the template opened.
         assertThat(BlockHarness.blocks(TOY_STARTS_INSIDE, TOOLS, "plan</think>Answer")).isEqualTo(json("""
                 [{"type":"thinking","thinking":"plan"},{"type":"text","text":"Answer"}]"""));
+        // Never closed, the reasoning the template opened was the answer.
+        assertThat(BlockHarness.blocks(TOY_STARTS_INSIDE, TOOLS, "I created hello.txt.")).isEqualTo(json("""
+                [{"type":"text","text":"I created hello.txt."}]"""));
     }
 
     @Test

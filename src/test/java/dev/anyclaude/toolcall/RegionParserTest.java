@@ -105,14 +105,4 @@ class RegionParserTest {
                 new Piece.Text("I created hello.txt with a greeting."));
     }
 
-    @Test
-    void whenTheServerSplitsReasoningOffTheVisibleTextIsTheAnswer() {
-        FormatParser parser = FORCED_OPEN.newParser();
-        List<Piece> out = new java.util.ArrayList<>();
-        parser.feedReasoning("thinking, split off by the server", out::add);
-        parser.feed("The answer.", out::add);
-        parser.finish(out::add);
-        assertThat(out).containsExactly(new Piece.Thinking("thinking, split off by the server"),
-                new Piece.Text("The answer."));
-    }
 }
