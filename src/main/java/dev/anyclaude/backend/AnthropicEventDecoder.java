@@ -1,5 +1,6 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.api.Ids;
 import dev.anyclaude.api.SseParser;
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
@@ -16,7 +17,6 @@ import tools.jackson.databind.JsonNode;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Decodes an Anthropic Messages event stream (from an Anthropic-compatible server: llama.cpp, Ollama,
@@ -287,7 +287,7 @@ public final class AnthropicEventDecoder implements StreamDecoder {
         }
         String id = ToolIds.toAnthropic(block.id);
         if (id == null) {
-            id = "toolu_" + UUID.randomUUID().toString().replace("-", "");
+            id = Ids.toolUse();
         }
         emit(new ModelEvent.ToolCall(id, block.name, input));
     }

@@ -2,6 +2,7 @@ package dev.anyclaude.backend;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.ApiException;
+import dev.anyclaude.api.Ids;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.config.GatewayConfig;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class OpenAiBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** A whole JSON completion; far above any real answer, it only bounds memory. */
     private static final int MAX_JSON = 64 * 1024 * 1024;
-    private static final String ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final GatewayConfig config;
     private final UpstreamHttp http;
@@ -144,13 +142,6 @@ public final class OpenAiBackend implements Backend {
         return baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
     }
 
-    static String newToolId() {
-        StringBuilder id = new StringBuilder("toolu_");
-        for (int i = 0; i < 24; i++) {
-            id.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
-        }
-        return id.toString();
-    }
 
     /** An SSE response read on the caller's thread. */
     private final class ChunkStream implements UpstreamReply.Events {
@@ -164,7 +155,7 @@ public final class OpenAiBackend implements Backend {
         @Override
         public void pump(ModelEventSink sink) {
             try {
-                SseBody.pump(body, new ChatChunkDecoder(sink, OpenAiBackend::newToolId), name);
+                SseBody.pump(body, new ChatChunkDecoder(sink, Ids::toolUse), name);
             } finally {
                 close();
             }
@@ -205,7 +196,7 @@ public final class OpenAiBackend implements Backend {
                 return;
             }
             // The decoder ends the flow with a Finish or a Failure, whatever the body holds.
-            ChatCompletionDecoder.decode(json, sink, OpenAiBackend::newToolId);
+            ChatCompletionDecoder.decode(json, sink, Ids::toolUse);
         }
 
         @Override

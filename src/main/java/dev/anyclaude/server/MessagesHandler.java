@@ -1,5 +1,6 @@
 package dev.anyclaude.server;
 
+import dev.anyclaude.api.Ids;
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.ApiException;
 import dev.anyclaude.api.Json;

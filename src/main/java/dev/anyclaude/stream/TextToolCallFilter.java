@@ -1,5 +1,6 @@
 package dev.anyclaude.stream;
 
+import dev.anyclaude.api.Ids;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.StopReason;
 import dev.anyclaude.api.Tool;
@@ -16,7 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -38,7 +38,6 @@ import java.util.function.Supplier;
 public final class TextToolCallFilter implements ModelEventSink {
     private static final Logger LOG = LoggerFactory.getLogger(TextToolCallFilter.class);
     private static final int EXCERPT = 60;
-    private static final String ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final List<Tool> tools;
     private final Supplier<String> ids;
@@ -62,7 +61,7 @@ public final class TextToolCallFilter implements ModelEventSink {
      *              against) and leaves arguments untyped
      */
     public TextToolCallFilter(ToolCallFormat format, List<Tool> tools, ModelEventSink next) {
-        this(format, tools, TextToolCallFilter::newToolId, next);
+        this(format, tools, Ids::toolUse, next);
     }
 
     /** As above, with the source of {@code tool_use} ids. */
@@ -263,12 +262,4 @@ public final class TextToolCallFilter implements ModelEventSink {
         return out.toString();
     }
 
-    static String newToolId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        StringBuilder id = new StringBuilder("toolu_");
-        for (int i = 0; i < 24; i++) {
-            id.append(ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length())));
-        }
-        return id.toString();
-    }
 }
