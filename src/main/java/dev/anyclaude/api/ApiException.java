@@ -1,7 +1,7 @@
 package dev.anyclaude.api;
 
 /** Thrown where a request must end with an Anthropic error instead of a response. */
-public final class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
     private final ApiError error;
 
     public ApiException(ApiError error) {

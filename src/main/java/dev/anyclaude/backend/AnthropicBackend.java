@@ -98,19 +98,24 @@ public final class AnthropicBackend implements Backend {
                 .build();
         LOG.debug("{} POST {} model={} ({} mode)", name(), upstream.uri(), call.upstreamModel(),
                 relay ? "relay" : "decode");
-        HttpResponse<InputStream> response = http.send(upstream, name());
+        CallControl control = call.control();
+        HttpResponse<InputStream> response = http.send(upstream, name(), control);
         int status = response.statusCode();
         if (relay) {
+            // relayed bytes are not decoded, so the first-token deadline cannot see content: the idle
+            // deadline watches the relay instead
+            control.contentStarted();
             return relayReply(response);
         }
         if (status < 200 || status >= 300) {
             byte[] error = UpstreamHttp.readErrorBody(response.body());
-            throw new ApiException(UpstreamErrors.map(status, response.headers(), error, name(),
-                    request.maxTokens(), request.model()));
+            control.attemptEnded();
+            throw UpstreamErrors.failure(status, response.headers(), error, name(), request.maxTokens(),
+                    request.model());
         }
         String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         boolean json = contentType.contains("json");
-        return new AnthropicEventStream(response.body(), json, name(), request.maxTokens(), request.model());
+        return new AnthropicEventStream(response.body(), json, name(), request.maxTokens(), request.model(), control);
     }
 
     @Override

@@ -29,8 +29,11 @@ final class AnthropicEventStream implements UpstreamReply.Events {
     private final String model;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    private final CallControl control;
+
     AnthropicEventStream(InputStream body, boolean json, String backendName, Integer requestedMaxTokens,
-                         String model) {
+                         String model, CallControl control) {
+        this.control = control;
         this.body = body;
         this.json = json;
         this.backendName = backendName;
@@ -40,14 +43,15 @@ final class AnthropicEventStream implements UpstreamReply.Events {
 
     @Override
     public void pump(ModelEventSink sink) {
-        AnthropicEventDecoder decoder = new AnthropicEventDecoder(sink, requestedMaxTokens, model);
+        AnthropicEventDecoder decoder = new AnthropicEventDecoder(control.observing(sink), requestedMaxTokens, model);
         try {
             if (json) {
                 decodeMessage(decoder);
             } else {
-                SseBody.pump(body, decoder, backendName);
+                SseBody.pump(body, decoder, backendName, control);
             }
         } finally {
+            control.attemptEnded();
             close();
         }
     }
@@ -57,7 +61,8 @@ final class AnthropicEventStream implements UpstreamReply.Events {
         try {
             bytes = body.readNBytes(MAX_JSON);
         } catch (IOException e) {
-            decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: " + e));
+            decoder.fail(control.aborted() ? control.abortError()
+                    : ApiError.overloaded(backendName + " upstream connection lost mid-response: " + e));
             return;
         }
         JsonNode message;

@@ -72,17 +72,19 @@ public final class OpenAiBackend implements Backend {
                 .header("accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
         authorize(builder);
-        HttpResponse<InputStream> response = http.send(builder.build(), name);
+        CallControl control = call.control();
+        HttpResponse<InputStream> response = http.send(builder.build(), name, control);
         if (response.statusCode() >= 400) {
             byte[] error = UpstreamHttp.readErrorBody(response.body());
-            throw new ApiException(UpstreamErrors.map(response.statusCode(), response.headers(), error, name,
-                    sentMaxTokens, request.model()));
+            control.attemptEnded();
+            throw UpstreamErrors.failure(response.statusCode(), response.headers(), error, name, sentMaxTokens,
+                    request.model());
         }
         String contentType = response.headers().firstValue("content-type").orElse("");
         if (contentType.contains("json") && !contentType.contains("event-stream")) {
-            return new WholeCompletion(response.body());
+            return new WholeCompletion(response.body(), control);
         }
-        return new ChunkStream(response.body());
+        return new ChunkStream(response.body(), control);
     }
 
     @Override
@@ -146,17 +148,20 @@ public final class OpenAiBackend implements Backend {
     /** An SSE response read on the caller's thread. */
     private final class ChunkStream implements UpstreamReply.Events {
         private final InputStream body;
+        private final CallControl control;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        ChunkStream(InputStream body) {
+        ChunkStream(InputStream body, CallControl control) {
             this.body = body;
+            this.control = control;
         }
 
         @Override
         public void pump(ModelEventSink sink) {
             try {
-                SseBody.pump(body, new ChatChunkDecoder(sink, Ids::toolUse), name);
+                SseBody.pump(body, new ChatChunkDecoder(control.observing(sink), Ids::toolUse), name, control);
             } finally {
+                control.attemptEnded();
                 close();
             }
         }
@@ -176,9 +181,11 @@ public final class OpenAiBackend implements Backend {
     /** A JSON completion from a server that ignored {@code stream:true}. */
     private final class WholeCompletion implements UpstreamReply.Events {
         private final InputStream body;
+        private final CallControl control;
 
-        WholeCompletion(InputStream body) {
+        WholeCompletion(InputStream body, CallControl control) {
             this.body = body;
+            this.control = control;
         }
 
         @Override
@@ -191,12 +198,14 @@ public final class OpenAiBackend implements Backend {
                         + " upstream sent a response body that is not valid JSON")));
                 return;
             } catch (IOException e) {
-                sink.accept(new ModelEvent.Failure(ApiError.overloaded(name
-                        + " upstream connection was lost: " + e.getMessage())));
+                sink.accept(new ModelEvent.Failure(control.aborted() ? control.abortError()
+                        : ApiError.overloaded(name + " upstream connection was lost: " + e.getMessage())));
                 return;
+            } finally {
+                control.attemptEnded();
             }
             // The decoder ends the flow with a Finish or a Failure, whatever the body holds.
-            ChatCompletionDecoder.decode(json, sink, Ids::toolUse);
+            ChatCompletionDecoder.decode(json, control.observing(sink), Ids::toolUse);
         }
 
         @Override

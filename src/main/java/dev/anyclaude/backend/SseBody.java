@@ -22,7 +22,7 @@ final class SseBody {
      * Pumps {@code body} through an SSE parser into {@code decoder}. A lost connection or a decoding bug
      * still ends the flow with a Failure, so the client is never left waiting.
      */
-    static void pump(InputStream body, StreamDecoder decoder, String backendName) {
+    static void pump(InputStream body, StreamDecoder decoder, String backendName, CallControl control) {
         SseParser parser = new SseParser(decoder);
         byte[] buffer = new byte[BUFFER];
         try {
@@ -34,7 +34,12 @@ final class SseBody {
             parser.end();
             decoder.end();
         } catch (IOException e) {
-            if (!decoder.ended()) {
+            if (control.aborted()) {
+                // a deadline, the loop guard or the client ended the call: say which, not "connection lost"
+                if (!decoder.ended()) {
+                    decoder.fail(control.abortError());
+                }
+            } else if (!decoder.ended()) {
                 LOG.warn("{}: upstream connection lost mid-response: {}", backendName, e.toString());
                 decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: "
                         + e.getMessage()));

@@ -72,6 +72,52 @@ public final class UpstreamErrors {
     }
 
     /** Pulls a message (and whatever numbers it carries) out of the error dialects of the upstreams. */
+    /**
+     * The wait an upstream asked for: {@code retry-after-ms}, else {@code retry-after} in seconds or as an
+     * HTTP date (relative to {@code now}); empty when absent or unreadable.
+     */
+    public static java.time.Duration retryAfter(HttpHeaders headers, java.time.Instant now) {
+        if (headers == null) {
+            return null;
+        }
+        var ms = headers.firstValue("retry-after-ms");
+        if (ms.isPresent()) {
+            try {
+                double value = Double.parseDouble(ms.get().strip());
+                if (value >= 0 && value < 1e12) {
+                    return java.time.Duration.ofMillis((long) value);
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to retry-after
+            }
+        }
+        var header = headers.firstValue("retry-after");
+        if (header.isEmpty()) {
+            return null;
+        }
+        String value = header.get().strip();
+        try {
+            double seconds = Double.parseDouble(value);
+            return seconds >= 0 && seconds < 1e9 ? java.time.Duration.ofMillis((long) (seconds * 1000)) : null;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                java.time.Instant at = java.time.ZonedDateTime.parse(value,
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                java.time.Duration wait = java.time.Duration.between(now, at);
+                return wait.isNegative() ? java.time.Duration.ZERO : wait;
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    /** The exception for an upstream HTTP error: the mapped Anthropic error plus what a retry decision needs. */
+    public static UpstreamException failure(int status, HttpHeaders headers, byte[] body, String backendName,
+                                            Integer requestedMaxTokens, String model) {
+        return UpstreamException.status(map(status, headers, body, backendName, requestedMaxTokens, model), status,
+                retryAfter(headers, java.time.Instant.now()));
+    }
+
     private static Parsed parse(byte[] body) {
         String text = body == null ? "" : new String(body, StandardCharsets.UTF_8).strip();
         if (text.isEmpty()) {

@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 
 /**
@@ -51,33 +54,94 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /**
      * Sends and returns once the status and headers are in; the body is left to the caller, who must
-     * close it. Connection failures and timeouts become {@link ApiException}s.
+     * close it. Connection failures and timeouts become {@link UpstreamException}s.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw new ApiException(ApiError.overloaded(backendName + " upstream did not accept a connection in time ("
-                    + request.uri().getHost() + ":" + request.uri().getPort() + ")"), e);
-        } catch (HttpTimeoutException e) {
-            throw new ApiException(new ApiError(504, "timeout_error",
-                    backendName + " upstream sent no response headers within " + headersTimeout.toSeconds() + " s"), e);
-        } catch (ConnectException e) {
-            throw new ApiException(ApiError.overloaded(backendName + " upstream is not reachable at "
-                    + request.uri().getScheme() + "://" + request.uri().getAuthority() + " (connection refused)"), e);
         } catch (IOException e) {
-            throw new ApiException(ApiError.overloaded(backendName + " upstream connection failed: " + e), e);
+            throw failure(e, request, backendName);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(ApiError.apiError("interrupted while waiting for the upstream"), e);
+            throw new UpstreamException(ApiError.apiError("interrupted while waiting for the upstream"),
+                    UpstreamException.Kind.TIMEOUT, 0, null, e);
         }
+    }
+
+    /**
+     * Sends one attempt of a watched call: {@code control} can abort it while the headers are awaited
+     * (the exchange is cancelled) and while the body is read (the body is closed); every read counts as
+     * progress for its idle deadline. An aborted call raises the abort's error.
+     */
+    public HttpResponse<InputStream> send(HttpRequest request, String backendName, CallControl control) {
+        control.attemptStarted();
+        CompletableFuture<HttpResponse<InputStream>> pending =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        control.onAbort(() -> pending.cancel(true));
+        HttpResponse<InputStream> response;
+        try {
+            response = pending.get();
+        } catch (CancellationException e) {
+            control.attemptEnded();
+            throw aborted(control, e);
+        } catch (ExecutionException e) {
+            control.attemptEnded();
+            if (control.aborted()) {
+                throw aborted(control, e.getCause());
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw failure(io, request, backendName);
+            }
+            throw new UpstreamException(ApiError.apiError(backendName + " upstream call failed: " + cause),
+                    UpstreamException.Kind.IO, 0, null, cause);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            control.attemptEnded();
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(ApiError.apiError("interrupted while waiting for the upstream"),
+                    UpstreamException.Kind.TIMEOUT, 0, null, e);
+        }
+        control.clearAbortActions();
+        control.headersReceived();
+        InputStream body = control.watch(response.body());
+        return new BufferedResponse<>(response, body);
+    }
+
+    private static UpstreamException aborted(CallControl control, Throwable cause) {
+        ApiError why = control.abortError() != null ? control.abortError()
+                : ApiError.apiError("the upstream call was cancelled");
+        return new UpstreamException(why, UpstreamException.Kind.TIMEOUT, 0, null, cause);
+    }
+
+    private UpstreamException failure(IOException e, HttpRequest request, String backendName) {
+        String where = request.uri().getScheme() + "://" + request.uri().getAuthority();
+        return switch (e) {
+            case HttpConnectTimeoutException t -> new UpstreamException(ApiError.overloaded(backendName
+                    + " upstream did not accept a connection in time (" + where + ")"),
+                    UpstreamException.Kind.CONNECT, 0, null, e);
+            case HttpTimeoutException t -> new UpstreamException(new ApiError(504, "timeout_error",
+                    backendName + " upstream sent no response headers within " + headersTimeout.toSeconds() + " s"),
+                    UpstreamException.Kind.TIMEOUT, 0, null, e);
+            case ConnectException c -> new UpstreamException(ApiError.overloaded(backendName
+                    + " upstream is not reachable at " + where + " (connection refused)"),
+                    UpstreamException.Kind.CONNECT, 0, null, e);
+            default -> new UpstreamException(ApiError.overloaded(backendName + " upstream connection failed: "
+                    + describe(e)), UpstreamException.Kind.IO, 0, null, e);
+        };
+    }
+
+    /** The exception's message, or its type when it has none (the JDK client often has none). */
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     /** Sends a small request and reads the whole (bounded) body. */
     public HttpResponse<byte[]> sendSmall(HttpRequest request, String backendName) {
         HttpResponse<InputStream> response = send(request, backendName);
         byte[] body = readBounded(response.body(), 16 * 1024 * 1024);
-        return new BufferedResponse(response, body);
+        return new BufferedResponse<>(response, body);
     }
 
     /** Reads an error body, at most {@value #MAX_ERROR_BODY} bytes, and closes the stream. */
@@ -103,7 +167,8 @@ public final class UpstreamHttp implements AutoCloseable {
         return builder;
     }
 
-    private record BufferedResponse(HttpResponse<InputStream> response, byte[] body) implements HttpResponse<byte[]> {
+    /** A response with another body in place of the client's. */
+    private record BufferedResponse<T>(HttpResponse<InputStream> response, T body) implements HttpResponse<T> {
         public int statusCode() {
             return response.statusCode();
         }
@@ -112,7 +177,7 @@ public final class UpstreamHttp implements AutoCloseable {
             return response.request();
         }
 
-        public java.util.Optional<HttpResponse<byte[]>> previousResponse() {
+        public java.util.Optional<HttpResponse<T>> previousResponse() {
             return java.util.Optional.empty();
         }
 

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param toolFormat      how tool calls a model writes as text are recovered: a format name, {@code none},
  *                        or {@code auto} (the model family's format by the upstream model's name, else
  *                        recognised from the first call); checked when the gateway starts
+ * @param deadlines       first-token, idle and total deadlines of an upstream response
+ * @param resilience      retries, circuit breaker and fallback chain
+ * @param guards          request size limit and the loop guard's thresholds
  */
 public record GatewayConfig(
         String host,
@@ -37,7 +40,10 @@ public record GatewayConfig(
         Duration connectTimeout,
         Duration headersTimeout,
         Duration pingInterval,
-        String toolFormat) {
+        String toolFormat,
+        Deadlines deadlines,
+        Resilience resilience,
+        Guards guards) {
 
     public static final String DEFAULT_TOOL_FORMAT = "auto";
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
@@ -56,6 +62,9 @@ public record GatewayConfig(
         pingInterval = pingInterval == null ? DEFAULT_PING_INTERVAL : pingInterval;
         toolFormat = toolFormat == null || toolFormat.isBlank() ? DEFAULT_TOOL_FORMAT
                 : toolFormat.strip().toLowerCase(Locale.ROOT);
+        deadlines = deadlines == null ? Deadlines.DEFAULTS : deadlines;
+        resilience = resilience == null ? Resilience.DEFAULTS : resilience;
+        guards = guards == null ? Guards.DEFAULTS : guards;
         requirePositive(pingInterval, "pingInterval");
         // the JDK HTTP client only refuses these when it uses them: at start-up, or on every request
         requirePositive(connectTimeout, "connectTimeout");
@@ -69,9 +78,15 @@ public record GatewayConfig(
     }
 
     private static void requirePositive(Duration duration, String name) {
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, got " + duration);
-        }
+        Settings.requirePositive(duration, name);
+    }
+
+    /** The settings before deadlines, resilience and guards existed: those take their defaults. */
+    public GatewayConfig(String host, int port, String baseUrl, Protocol protocol, String apiKeyEnv, String model,
+                         String flavor, Boolean relay, Integer maxOutputTokens, Duration connectTimeout,
+                         Duration headersTimeout, Duration pingInterval, String toolFormat) {
+        this(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens, connectTimeout,
+                headersTimeout, pingInterval, toolFormat, null, null, null);
     }
 
     /** The settings before {@code toolFormat} existed; the tool format is {@code auto}. */
@@ -89,37 +104,57 @@ public record GatewayConfig(
 
     public GatewayConfig withModel(String newModel) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, newModel, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
     }
 
     public GatewayConfig withApiKeyEnv(String newApiKeyEnv) {
         return new GatewayConfig(host, port, baseUrl, protocol, newApiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
     }
 
     public GatewayConfig withFlavor(String newFlavor) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, newFlavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
     }
 
     public GatewayConfig withRelay(Boolean newRelay) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, newRelay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, interval, toolFormat);
+                connectTimeout, headersTimeout, interval, toolFormat, deadlines, resilience, guards);
     }
 
     public GatewayConfig withMaxOutputTokens(Integer cap) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, cap,
-                connectTimeout, headersTimeout, pingInterval, toolFormat);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
     }
 
     public GatewayConfig withToolFormat(String format) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, format);
+                connectTimeout, headersTimeout, pingInterval, format, deadlines, resilience, guards);
+    }
+
+    public GatewayConfig withTimeouts(Duration connect, Duration headers) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connect, headers, pingInterval, toolFormat, deadlines, resilience, guards);
+    }
+
+    public GatewayConfig withDeadlines(Deadlines newDeadlines) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, toolFormat, newDeadlines, resilience, guards);
+    }
+
+    public GatewayConfig withResilience(Resilience newResilience) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, newResilience, guards);
+    }
+
+    public GatewayConfig withGuards(Guards newGuards) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, newGuards);
     }
 
     /** The host part of the base URL, lower-cased. */

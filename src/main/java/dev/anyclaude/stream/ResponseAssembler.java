@@ -128,6 +128,16 @@ public final class ResponseAssembler implements ModelEventSink {
         out.accept(new StreamEvent.Error(error));
     }
 
+    /**
+     * Sends {@code message_start} now if nothing was sent yet: the stream is committed (a 200) and
+     * keep-alive pings can flow while the model is still silent. No effect once the stream ended.
+     */
+    public void commit() {
+        if (!ended) {
+            start();
+        }
+    }
+
     public boolean started() {
         return started;
     }
