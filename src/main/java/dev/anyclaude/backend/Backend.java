@@ -22,6 +22,14 @@ public interface Backend {
      */
     UpstreamReply send(BackendCall call);
 
+    /**
+     * True when {@link #send} answers with a byte relay ({@link UpstreamReply.Relay}): the server must
+     * then not start the stream itself.
+     */
+    default boolean relays() {
+        return false;
+    }
+
     /** The upstream's own token count for the request, or empty when the upstream has no way to count. */
     OptionalLong countTokens(BackendCall call);
 

@@ -90,6 +90,11 @@ public final class CallControl implements AutoCloseable {
         lastReadAt = ticker.nanos();
     }
 
+    /** True while an attempt has been in flight for at least {@code duration} without any content yet. */
+    public boolean waitingLongerThan(Duration duration) {
+        return inAttempt && !contentSeen && ticker.nanos() - attemptAt >= duration.toNanos();
+    }
+
     /** The model produced its first output (text, reasoning or a tool call). */
     public void contentStarted() {
         contentSeen = true;

@@ -71,9 +71,15 @@ final class GatewayOptions {
             description = "Longest time for a whole request, retries included (default: ${DEFAULT-VALUE}).")
     Duration totalTimeout;
 
-    @Option(names = "--ping-interval", defaultValue = "5s", converter = Units.DurationConverter.class,
-            description = "Silence on a client stream after which a ping event is sent (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ping-interval", defaultValue = "300ms", converter = Units.DurationConverter.class,
+            description = "Silence on a client stream after which a ping event is sent; pings also reveal a client that has gone, "
+                    + "so the upstream is cancelled within about two intervals (default: ${DEFAULT-VALUE}).")
     Duration pingInterval;
+
+    @Option(names = "--commit-after", defaultValue = "500ms", converter = Units.DurationConverter.class,
+            description = "How long a streaming response waits on a silent upstream before it starts (message_start) so pings can flow; "
+                    + "failures before that are HTTP errors, after it error events (default: ${DEFAULT-VALUE}).")
+    Duration commitAfter;
 
     // ---- failures --------------------------------------------------------------------------------------
 
@@ -140,7 +146,7 @@ final class GatewayOptions {
         List<Fallback> chain = fallbacks.stream().map(Fallback::parse).toList();
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
                 connectTimeout, headersTimeout, pingInterval, toolFormat,
-                new Deadlines(firstTokenTimeout, idleTimeout, totalTimeout),
+                new Deadlines(firstTokenTimeout, idleTimeout, totalTimeout, commitAfter),
                 new Resilience(retries, retryBackoff, maxRetryBackoff, maxRetryAfter, breakerFailures, breakerOpenFor,
                         chain),
                 new Guards(maxBodySize, loopGuard, loopMinRepeats, loopMinRepeatChars, loopMaxIdenticalToolCalls,

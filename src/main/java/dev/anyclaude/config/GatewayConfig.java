@@ -46,7 +46,8 @@ public record GatewayConfig(
         Guards guards) {
 
     public static final String DEFAULT_TOOL_FORMAT = "auto";
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
+    /** Pings double as the probe that notices a client that has gone: two missed ones and the upstream is cancelled. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofMillis(300);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Local models can take minutes to prefill a long prompt before the first header arrives. */
     public static final Duration DEFAULT_HEADERS_TIMEOUT = Duration.ofMinutes(10);

@@ -9,6 +9,7 @@ import dev.anyclaude.backend.Backend;
 import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.TokenEstimator;
 import dev.anyclaude.backend.UpstreamHttp;
+import dev.anyclaude.backend.Watchdog;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.route.Backends;
 import dev.anyclaude.route.Route;
@@ -35,35 +36,60 @@ import java.util.OptionalLong;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** The Anthropic API's own request limit. */
-    public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BODY_BYTES = dev.anyclaude.config.Guards.DEFAULT_MAX_BODY_BYTES;
 
     private final WebServer server;
     private final UpstreamHttp http;
     private final GatewayConfig config;
+    private final Watchdog watchdog;
+    private final GatewayMetrics metrics;
 
-    private GatewayServer(WebServer server, UpstreamHttp http, GatewayConfig config) {
+    private GatewayServer(WebServer server, UpstreamHttp http, GatewayConfig config, Watchdog watchdog,
+                          GatewayMetrics metrics) {
         this.server = server;
         this.http = http;
         this.config = config;
+        this.watchdog = watchdog;
+        this.metrics = metrics;
     }
+
+    /** How often the deadlines of calls in flight are checked: well inside the one-second cancellation goal. */
+    static final java.time.Duration WATCHDOG_PERIOD = java.time.Duration.ofMillis(100);
 
     /**
      * Starts a gateway for {@code config}; {@code env} is where the upstream key variable is looked up.
      */
     public static GatewayServer start(GatewayConfig config, Map<String, String> env) {
+        return start(config, env, Watchdog.start(WATCHDOG_PERIOD));
+    }
+
+    /**
+     * Starts a gateway whose deadlines (and retry waits) are kept by {@code watchdog}: tests pass a manual
+     * one to move time by hand. The gateway closes it.
+     */
+    public static GatewayServer start(GatewayConfig config, Map<String, String> env, Watchdog watchdog) {
+        try {
+            return startWith(config, env, watchdog);
+        } catch (RuntimeException e) {
+            watchdog.close();
+            throw e;
+        }
+    }
+
+    private static GatewayServer startWith(GatewayConfig config, Map<String, String> env, Watchdog watchdog) {
         if (FormatRegistry.byName(config.toolFormat()).isEmpty()) {
             throw new IllegalArgumentException("unknown tool-call format '" + config.toolFormat() + "'; known: "
                     + String.join(", ", FormatRegistry.names()));
         }
         UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), config.headersTimeout());
         WebServer server;
+        GatewayMetrics metrics = new GatewayMetrics();
         try {
             Backend backend = Backends.create(config, http, env);
             Router router = new Router(backend, config.model());
-            GatewayMetrics metrics = new GatewayMetrics();
-            MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics,
-                    DEFAULT_MAX_BODY_BYTES, config.pingInterval(), config.toolFormat());
-            Endpoints endpoints = new Endpoints(router, metrics);
+            MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics, config,
+                    watchdog);
+            Endpoints endpoints = new Endpoints(router, metrics, config.guards().maxBodyBytes());
             server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -86,7 +112,7 @@ public final class GatewayServer implements AutoCloseable {
         Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        GatewayServer gateway = new GatewayServer(server, http, config);
+        GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{}, tool format {})", config.host(),
                 server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
                 config.model() == null ? "" : ", model " + config.model(), config.toolFormat());
@@ -116,27 +142,40 @@ public final class GatewayServer implements AutoCloseable {
         return config;
     }
 
+    /** Upstream calls being watched now (a leak check for tests: it returns to zero when all requests ended). */
+    public int activeCalls() {
+        return watchdog.active();
+    }
+
+    /** Messages requests being handled now. */
+    public int requestsInFlight() {
+        return metrics.inFlight();
+    }
+
     @Override
     public void close() {
         server.stop();
         http.close();
+        watchdog.close();
     }
 
     /** The small endpoints. */
     private static final class Endpoints {
         private final Router router;
         private final GatewayMetrics metrics;
+        private final long maxBodyBytes;
 
-        Endpoints(Router router, GatewayMetrics metrics) {
+        Endpoints(Router router, GatewayMetrics metrics, long maxBodyBytes) {
             this.router = router;
             this.metrics = metrics;
+            this.maxBodyBytes = maxBodyBytes;
         }
 
         void countTokens(ServerRequest req, ServerResponse res) {
             long start = System.nanoTime();
             int status = 200;
             try {
-                MessagesRequest request = RequestParser.parseCountTokens(Bodies.read(req, DEFAULT_MAX_BODY_BYTES));
+                MessagesRequest request = RequestParser.parseCountTokens(Bodies.read(req, maxBodyBytes));
                 Route route = router.route(request);
                 long count = upstreamCount(route, new BackendCall(request, route.upstreamModel(),
                         Bodies.headers(req))).orElseGet(() -> TokenEstimator.estimate(request));

@@ -9,7 +9,12 @@ import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.api.StreamEvent;
 import dev.anyclaude.api.StreamEventSink;
+import dev.anyclaude.api.SseEncoder;
 import dev.anyclaude.backend.BackendCall;
+import dev.anyclaude.backend.CallControl;
+import dev.anyclaude.backend.Watchdog;
+import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.backend.UpstreamReply;
 import dev.anyclaude.route.Route;
 import dev.anyclaude.route.Router;
@@ -29,6 +34,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
@@ -39,22 +45,21 @@ import java.util.function.ToLongFunction;
 final class MessagesHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MessagesHandler.class);
 
+    private static final ApiError CLIENT_GONE = ApiError.apiError("the client closed the connection");
+
     private final Router router;
     private final ToLongFunction<MessagesRequest> estimator;
     private final GatewayMetrics metrics;
-    private final long maxBodyBytes;
-    private final Duration pingInterval;
-    private final String toolFormat;
+    private final GatewayConfig config;
+    private final Watchdog watchdog;
 
-    /** @param toolFormat a tool-call format name, {@code auto} or {@code none} (see {@link FormatRegistry#choose}) */
     MessagesHandler(Router router, ToLongFunction<MessagesRequest> estimator, GatewayMetrics metrics,
-                    long maxBodyBytes, Duration pingInterval, String toolFormat) {
-        this.pingInterval = pingInterval;
-        this.toolFormat = toolFormat;
+                    GatewayConfig config, Watchdog watchdog) {
         this.router = router;
         this.estimator = estimator;
         this.metrics = metrics;
-        this.maxBodyBytes = maxBodyBytes;
+        this.config = config;
+        this.watchdog = watchdog;
     }
 
     void handle(ServerRequest req, ServerResponse res) {
@@ -62,22 +67,21 @@ final class MessagesHandler {
         MDC.put("req", requestId);
         long startNanos = System.nanoTime();
         Outcome outcome = new Outcome();
+        metrics.requestStarted();
         try {
-            MessagesRequest request = RequestParser.parseMessages(Bodies.read(req, maxBodyBytes));
+            MessagesRequest request = RequestParser.parseMessages(Bodies.read(req, config.guards().maxBodyBytes()));
             outcome.model = request.model();
             Route route = router.route(request);
             outcome.upstreamModel = route.upstreamModel();
-            BackendCall call = new BackendCall(request, route.upstreamModel(), Bodies.headers(req));
-            try (UpstreamReply reply = route.backend().send(call)) {
-                switch (reply) {
-                    case UpstreamReply.Relay relay -> relay(relay, res, requestId, outcome);
-                    case UpstreamReply.Events events -> {
-                        ToolCallFormat format = FormatRegistry.choose(toolFormat, route.upstreamModel());
-                        LOG.debug("tool-call format {} for upstream model {}", format.name(), route.upstreamModel());
-                        if (request.stream()) {
-                            stream(request, events, format, res, requestId, outcome);
-                        } else {
-                            whole(request, events, format, res, requestId, outcome);
+            try (CallControl control = watchdog.open(config.deadlines(), config.headersTimeout())) {
+                BackendCall call = new BackendCall(request, route.upstreamModel(), Bodies.headers(req), control);
+                if (request.stream() && !route.backend().relays()) {
+                    stream(call, route, res, requestId, outcome);
+                } else {
+                    try (UpstreamReply reply = route.backend().send(call)) {
+                        switch (reply) {
+                            case UpstreamReply.Relay relay -> relay(relay, control, res, requestId, outcome);
+                            case UpstreamReply.Events events -> answer(call, route, events, res, requestId, outcome);
                         }
                     }
                 }
@@ -97,6 +101,7 @@ final class MessagesHandler {
                         + "); see the gateway log"), requestId);
             }
         } finally {
+            metrics.requestEnded();
             long millis = (System.nanoTime() - startNanos) / 1_000_000;
             metrics.request("messages", outcome.status, millis);
             LOG.info("POST /v1/messages model={} upstream={} status={} {}{}ms", outcome.model, outcome.upstreamModel,
@@ -109,34 +114,85 @@ final class MessagesHandler {
         }
     }
 
-    private void stream(MessagesRequest request, UpstreamReply.Events events, ToolCallFormat format,
-                        ServerResponse res, String requestId, Outcome outcome) {
+    /** A streamed answer from decoded events (a relaying backend answered with events after all). */
+    private void answer(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
+                        String requestId, Outcome outcome) {
+        if (call.request().stream()) {
+            streamEvents(call, route, events, res, requestId, outcome);
+        } else {
+            whole(call, route, events, res, requestId, outcome);
+        }
+    }
+
+    /**
+     * A streaming answer. The stream starts with the first output, or once the upstream has kept the
+     * client waiting for {@code commitAfter}; pings follow whenever it is silent, and a client that has
+     * gone cancels the upstream. Everything that fails before the start is still an HTTP error.
+     */
+    private void stream(BackendCall call, Route route, ServerResponse res, String requestId, Outcome outcome) {
+        CallControl control = call.control();
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
-        ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), request.model(),
-                estimator.applyAsLong(request));
-        try (Heartbeat heartbeat = Heartbeat.start(sse, pingInterval, events::close)) {
-            events.pump(recovering(format, request, assembler));
-            if (!assembler.ended()) {
-                assembler.fail(ApiError.apiError("upstream response ended without a result"));
+        Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
+                estimator.applyAsLong(call.request())));
+        Duration commitAfter = config.deadlines().commitAfter();
+        try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(),
+                () -> control.waitingLongerThan(commitAfter) && out.commit(), () -> control.abort(CLIENT_GONE))) {
+            UpstreamReply.Events events = null;
+            try {
+                UpstreamReply reply = route.backend().send(call);
+                if (!(reply instanceof UpstreamReply.Events decoded)) {
+                    reply.close();
+                    throw new ApiException(ApiError.apiError("the backend relayed a response the gateway had started"));
+                }
+                events = decoded;
+            } catch (ApiException e) {
+                out.accept(new ModelEvent.Failure(e.error()));
+            }
+            if (events != null) {
+                try (UpstreamReply.Events reply = events) {
+                    reply.pump(pipeline(call, route, control, out));
+                }
+                out.endIfOpen();
             }
         } catch (DownstreamGoneException gone) {
-            events.close();
+            control.abort(CLIENT_GONE);
             throw gone;
         } finally {
             sse.close();
         }
         outcome.status = tracking.httpError != null ? tracking.httpError.status() : 200;
-        outcome.summary = tracking.summary(assembler);
+        outcome.summary = tracking.summary(out.assembler);
     }
 
-    private void whole(MessagesRequest request, UpstreamReply.Events events, ToolCallFormat format,
-                       ServerResponse res, String requestId, Outcome outcome) {
+    private void streamEvents(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
+                              String requestId, Outcome outcome) {
+        CallControl control = call.control();
+        SseResponse sse = new SseResponse(res, requestId);
+        Tracking tracking = new Tracking(sse);
+        Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
+                estimator.applyAsLong(call.request())));
+        try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(), () -> false,
+                () -> control.abort(CLIENT_GONE))) {
+            events.pump(pipeline(call, route, control, out));
+            out.endIfOpen();
+        } catch (DownstreamGoneException gone) {
+            control.abort(CLIENT_GONE);
+            throw gone;
+        } finally {
+            sse.close();
+        }
+        outcome.status = tracking.httpError != null ? tracking.httpError.status() : 200;
+        outcome.summary = tracking.summary(out.assembler);
+    }
+
+    private void whole(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
+                       String requestId, Outcome outcome) {
         MessageBuilder builder = new MessageBuilder();
         Tracking tracking = new Tracking(builder);
-        ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), request.model(),
-                estimator.applyAsLong(request));
-        events.pump(recovering(format, request, assembler));
+        ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
+                estimator.applyAsLong(call.request()));
+        events.pump(pipeline(call, route, call.control(), assembler));
         if (!assembler.ended()) {
             assembler.fail(ApiError.apiError("upstream response ended without a result"));
         }
@@ -149,15 +205,65 @@ final class MessagesHandler {
         res.send(body);
     }
 
-    /** Decoded upstream events pass tool-call recovery on their way to the assembler ({@code none}: they do not). */
-    private static ModelEventSink recovering(ToolCallFormat format, MessagesRequest request, ResponseAssembler assembler) {
-        if (format == FormatRegistry.none()) {
-            return assembler;
-        }
-        return new TextToolCallFilter(format, request.tools(), assembler);
+    /** The filters decoded events pass on their way to {@code out}: tool-call recovery, then the loop guard. */
+    private ModelEventSink pipeline(BackendCall call, Route route, CallControl control, ModelEventSink out) {
+        ToolCallFormat format = FormatRegistry.choose(config.toolFormat(), route.upstreamModel());
+        LOG.debug("tool-call format {} for upstream model {}", format.name(), route.upstreamModel());
+        return recovering(format, call.request(), out);
     }
 
-    private static void relay(UpstreamReply.Relay relay, ServerResponse res, String requestId, Outcome outcome) {
+    /** The assembler behind one lock: the request thread feeds it, the heartbeat may start the stream. */
+    private static final class Serialised implements ModelEventSink {
+        private final ResponseAssembler assembler;
+        private final ReentrantLock lock = new ReentrantLock();
+
+        Serialised(ResponseAssembler assembler) {
+            this.assembler = assembler;
+        }
+
+        @Override
+        public void accept(ModelEvent event) {
+            lock.lock();
+            try {
+                assembler.accept(event);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Starts the stream; true once it is started. */
+        boolean commit() {
+            lock.lock();
+            try {
+                assembler.commit();
+                return assembler.started();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void endIfOpen() {
+            lock.lock();
+            try {
+                if (!assembler.ended()) {
+                    assembler.fail(ApiError.apiError("upstream response ended without a result"));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Decoded upstream events pass tool-call recovery on their way to the assembler ({@code none}: they do not). */
+    private static ModelEventSink recovering(ToolCallFormat format, MessagesRequest request, ModelEventSink next) {
+        if (format == FormatRegistry.none()) {
+            return next;
+        }
+        return new TextToolCallFilter(format, request.tools(), next);
+    }
+
+    private static void relay(UpstreamReply.Relay relay, CallControl control, ServerResponse res, String requestId,
+                              Outcome outcome) {
         outcome.status = relay.status();
         res.status(relay.status());
         relay.headers().forEach((name, values) -> res.header(name, values.toArray(String[]::new)));
@@ -188,10 +294,31 @@ final class MessagesHandler {
                 throw new DownstreamGoneException(e);
             }
         } catch (IOException e) {
-            // The upstream broke mid-body: the bytes already sent are all the client can get.
-            outcome.error = "upstream connection lost during relay: " + e;
+            // The upstream broke mid-body: the bytes already sent are all the client can get, and if the
+            // call was aborted (a deadline) and this is a stream, an error event that says why.
+            outcome.error = control.aborted() ? control.abortError().message()
+                    : "upstream connection lost during relay: " + e;
+            if (control.aborted() && isEventStream(relay)) {
+                endRelayedStream(res, control.abortError());
+            }
         } finally {
             relay.tap().end();
+        }
+    }
+
+    private static boolean isEventStream(UpstreamReply.Relay relay) {
+        return relay.headers().entrySet().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("content-type")
+                && h.getValue().stream().anyMatch(v -> v.contains("event-stream")));
+    }
+
+    private static void endRelayedStream(ServerResponse res, ApiError error) {
+        try {
+            OutputStream out = res.outputStream();
+            out.write(("\n" + new String(SseEncoder.encode(new StreamEvent.Error(error)),
+                    java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            // the client is gone too
         }
     }
 

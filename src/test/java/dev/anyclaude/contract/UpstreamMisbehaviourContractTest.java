@@ -2,6 +2,7 @@ package dev.anyclaude.contract;
 
 import com.anthropic.models.messages.Message;
 import dev.anyclaude.api.Json;
+import dev.anyclaude.config.Deadlines;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.contract.ContractSupport.Mode;
@@ -15,6 +16,7 @@ import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
 import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.RawHttp;
+import dev.anyclaude.testing.Sse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -211,8 +213,10 @@ class UpstreamMisbehaviourContractTest {
         Gate never = new Gate();
         FakeUpstream fake = upstream(r -> longAnswer().reply().withStallBeforeHeaders(never));
         GatewayConfig base = GatewayConfig.of(fake.baseUrl() + "/v1", Protocol.OPENAI);
+        // the stream would start (and pings flow) only after 30 s of waiting: the timeout comes first
         GatewayUnderTest gateway = gateway(new GatewayConfig(base.host(), 0, base.baseUrl(), base.protocol(), null, null,
-                null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(1), null));
+                null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(1), null)
+                .withDeadlines(Deadlines.DEFAULTS.withCommitAfter(Duration.ofSeconds(30))));
         try {
             long start = System.nanoTime();
             RawHttp.Response response = gateway.http().post("/v1/messages", body(true));
@@ -220,6 +224,30 @@ class UpstreamMisbehaviourContractTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
             assertThat(response.status()).as(response.text()).isEqualTo(504);
             assertThat(response.json().get("error").get("type").asString()).isEqualTo("timeout_error");
+        } finally {
+            never.release();
+        }
+    }
+
+    @Test
+    void aStreamStartedWhileWaitingForHeadersEndsWithATimeoutErrorEvent() throws Exception {
+        Gate never = new Gate();
+        FakeUpstream fake = upstream(r -> longAnswer().reply().withStallBeforeHeaders(never));
+        GatewayConfig base = GatewayConfig.of(fake.baseUrl() + "/v1", Protocol.OPENAI);
+        GatewayUnderTest gateway = gateway(new GatewayConfig(base.host(), 0, base.baseUrl(), base.protocol(), null, null,
+                null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(100))
+                .withDeadlines(Deadlines.DEFAULTS.withCommitAfter(Duration.ofMillis(200))));
+        try {
+            RawHttp.Response response = gateway.http().post("/v1/messages", body(true));
+
+            assertThat(response.status()).isEqualTo(200);
+            Sse.Result result = Sse.validate(response.body());
+            List<Sse.Event> events = result.events();
+            assertThat(events.getFirst().name()).isEqualTo("message_start");
+            assertThat(events).extracting(Sse.Event::name).contains("ping");
+            assertThat(result.errored()).isTrue();
+            assertThat(events.getLast().json().get("error").get("type").asString()).isEqualTo("timeout_error");
+            assertThat(events.getLast().json().get("error").get("message").asString()).contains("response headers");
         } finally {
             never.release();
         }
