@@ -53,6 +53,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final Set<Gate> gates = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final AtomicInteger activeExchanges = new AtomicInteger();
 
     private FakeUpstream(Function<RecordedRequest, Reply> handler) throws IOException {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -113,6 +114,24 @@ public final class FakeUpstream implements AutoCloseable {
     /** How many accepted connections are still open (neither side has closed them). */
     public int openConnections() {
         return sockets.size();
+    }
+
+    /**
+     * Waits until no reply is being written (a pooled keep-alive connection may stay open; a reply the
+     * peer abandoned ends when the peer closes); fails after {@code timeout}.
+     */
+    public void awaitNoActiveExchange(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sockets) {
+            while (activeExchanges.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected no reply in progress within " + timeout + ", still "
+                            + activeExchanges.get());
+                }
+                TimeUnit.NANOSECONDS.timedWait(sockets, left);
+            }
+        }
     }
 
     /**
@@ -224,7 +243,16 @@ public final class FakeUpstream implements AutoCloseable {
                     handlerErrors.add(e);
                     reply = Reply.text(500, "fake upstream handler failed: " + e);
                 }
-                boolean keepOpen = write(socket, in, out, request, reply);
+                boolean keepOpen;
+                activeExchanges.incrementAndGet();
+                try {
+                    keepOpen = write(socket, in, out, request, reply);
+                } finally {
+                    activeExchanges.decrementAndGet();
+                    synchronized (sockets) {
+                        sockets.notifyAll();
+                    }
+                }
                 if (!keepOpen || "close".equalsIgnoreCase(request.header("connection"))) {
                     return;
                 }
@@ -325,8 +353,8 @@ public final class FakeUpstream implements AutoCloseable {
     /** Writes the reply; returns whether the connection may carry another request. */
     private boolean write(Socket socket, InputStream in, OutputStream out, RecordedRequest request, Reply reply)
             throws IOException, InterruptedException {
-        if (reply.stallBeforeHeaders() != null) {
-            pass(reply.stallBeforeHeaders());
+        if (reply.stallBeforeHeaders() != null && !passUnlessPeerLeaves(socket, in, reply.stallBeforeHeaders())) {
+            return false;
         }
         if (reply.dropConnection()) {
             return false;
@@ -369,8 +397,9 @@ public final class FakeUpstream implements AutoCloseable {
                     holdUntilPeerCloses(in);
                     return false;
                 }
-                if (reply.stallGate() != null && reply.stallAt() == offset) {
-                    pass(reply.stallGate());
+                if (reply.stallGate() != null && reply.stallAt() == offset
+                        && !passUnlessPeerLeaves(socket, in, reply.stallGate())) {
+                    return false;
                 }
                 if (reply.resetAt() == offset) {
                     reset(socket);
@@ -378,10 +407,14 @@ public final class FakeUpstream implements AutoCloseable {
                 }
                 writePiece(out, reply.framing(), body, offset, stop - offset);
                 offset = stop;
+                if (reply.pacing() != null) {
+                    Thread.sleep(reply.pacing());
+                }
             }
         }
-        if (reply.stallGate() != null && reply.stallAt() == body.length) {
-            pass(reply.stallGate());
+        if (reply.stallGate() != null && reply.stallAt() == body.length
+                && !passUnlessPeerLeaves(socket, in, reply.stallGate())) {
+            return false;
         }
         if (reply.resetAt() == body.length) {
             reset(socket);
@@ -417,12 +450,37 @@ public final class FakeUpstream implements AutoCloseable {
         out.flush();
     }
 
-    private void pass(Gate gate) throws InterruptedException {
+    /**
+     * Waits at a gate the way a real server waits on its model: it still notices a peer that closes the
+     * connection (then returns false and the connection is dropped).
+     */
+    private boolean passUnlessPeerLeaves(Socket socket, InputStream in, Gate gate)
+            throws InterruptedException, IOException {
         gates.add(gate);
         if (closed) {
             gate.release();
         }
-        gate.pass();
+        socket.setSoTimeout(20);
+        try {
+            while (!gate.awaitRelease(Duration.ofMillis(20))) {
+                in.mark(1);
+                try {
+                    if (in.read() < 0) {
+                        return false;
+                    }
+                    in.reset(); // a byte of a pipelined request: leave it for the next read
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // the peer is still there
+                }
+            }
+            return true;
+        } catch (IOException gone) {
+            return false;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(0);
+            }
+        }
     }
 
     /** Keeps the response open and silent until the peer closes its side (or close() closes the socket). */
@@ -602,16 +660,16 @@ public final class FakeUpstream implements AutoCloseable {
             return reached.getCount() == 0;
         }
 
-        void pass() throws InterruptedException {
+        boolean awaitRelease(Duration timeout) throws InterruptedException {
             reached.countDown();
-            released.await();
+            return released.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
     /** A scripted answer. Immutable; the {@code with...} methods return changed copies. */
     public record Reply(int status, Map<String, List<String>> headers, byte[] body, Chunking chunking, Framing framing,
                         Gate stallBeforeHeaders, Gate stallGate, long stallAt, long resetAt, long holdAt,
-                        boolean closeWithoutBody, boolean dropConnection) {
+                        boolean closeWithoutBody, boolean dropConnection, Duration pacing) {
 
         public Reply {
             Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -628,7 +686,7 @@ public final class FakeUpstream implements AutoCloseable {
                 headers.put("Content-Type", List.of(contentType));
             }
             return new Reply(status, headers, body, Chunking.whole(), Framing.CONTENT_LENGTH, null, null, -1, -1, -1,
-                    false, false);
+                    false, false, null);
         }
 
         public static Reply json(int status, String json) {
@@ -656,7 +714,7 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Closes the connection without sending anything. */
         public static Reply dropConnectionReply() {
-            return new Reply(0, Map.of(), new byte[0], null, null, null, null, -1, -1, -1, false, true);
+            return new Reply(0, Map.of(), new byte[0], null, null, null, null, -1, -1, -1, false, true, null);
         }
 
         public Reply withHeader(String name, String value) {
@@ -667,35 +725,35 @@ public final class FakeUpstream implements AutoCloseable {
                 return all;
             });
             return new Reply(status, copy, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection);
+                    holdAt, closeWithoutBody, dropConnection, pacing);
         }
 
         public Reply withChunking(Chunking newChunking) {
             return new Reply(status, headers, body, newChunking, framing, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, holdAt, closeWithoutBody, dropConnection);
+                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing);
         }
 
         public Reply withFraming(Framing newFraming) {
             return new Reply(status, headers, body, chunking, newFraming, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, holdAt, closeWithoutBody, dropConnection);
+                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing);
         }
 
         /** Blocks before the status line until {@code gate} is released (a slow prefill). */
         public Reply withStallBeforeHeaders(Gate gate) {
             return new Reply(status, headers, body, chunking, framing, gate, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection);
+                    holdAt, closeWithoutBody, dropConnection, pacing);
         }
 
         /** Blocks after {@code offset} body bytes until {@code gate} is released (a silent upstream). */
         public Reply withStallAt(long offset, Gate gate) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, gate, offset, resetAt, holdAt,
-                    closeWithoutBody, dropConnection);
+                    closeWithoutBody, dropConnection, pacing);
         }
 
         /** Resets the connection after {@code offset} body bytes (a crashed upstream). */
         public Reply withResetAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, offset,
-                    holdAt, closeWithoutBody, dropConnection);
+                    holdAt, closeWithoutBody, dropConnection, pacing);
         }
 
         /**
@@ -704,13 +762,19 @@ public final class FakeUpstream implements AutoCloseable {
          */
         public Reply withHoldAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    offset, closeWithoutBody, dropConnection);
+                    offset, closeWithoutBody, dropConnection, pacing);
         }
 
         /** Sends the status line and headers, then closes the connection without a body. */
         public Reply withCloseWithoutBody() {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, true, dropConnection);
+                    holdAt, true, dropConnection, pacing);
+        }
+
+        /** Waits {@code pause} after each piece of the body: a slow drip that never goes quite silent. */
+        public Reply withPacing(Duration pause) {
+            return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
+                    holdAt, closeWithoutBody, dropConnection, pause);
         }
 
         public String bodyText() {

@@ -2,6 +2,7 @@ package dev.anyclaude.testing;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import dev.anyclaude.backend.Watchdog;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.server.GatewayServer;
 
@@ -35,6 +36,15 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public static GatewayUnderTest start(GatewayConfig config, Map<String, String> env) {
         return new GatewayUnderTest(GatewayServer.start(config, env));
+    }
+
+    /** A gateway whose deadlines and retry waits run on {@code watchdog}'s (usually manual) time. */
+    public static GatewayUnderTest start(GatewayConfig config, Map<String, String> env, Watchdog watchdog) {
+        return new GatewayUnderTest(GatewayServer.start(config, env, watchdog));
+    }
+
+    public GatewayServer server() {
+        return server;
     }
 
     public static GatewayUnderTest start(GatewayConfig config) {

@@ -1,0 +1,312 @@
+package dev.anyclaude.faults;
+
+import dev.anyclaude.api.Json;
+import dev.anyclaude.backend.Watchdog;
+import dev.anyclaude.config.Deadlines;
+import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.config.Protocol;
+import dev.anyclaude.testing.FakeUpstream;
+import dev.anyclaude.testing.FakeUpstream.Chunking;
+import dev.anyclaude.testing.FakeUpstream.Gate;
+import dev.anyclaude.testing.FakeUpstream.Reply;
+import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.LiveStream;
+import dev.anyclaude.testing.ManualClock;
+import dev.anyclaude.testing.OpenAiSse;
+import dev.anyclaude.testing.RawHttp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Faults injected by a fake upstream, with the gateway's deadlines on a manual clock: the test moves time
+ * past a deadline at a precise point of the stream and checks that the client gets a valid stream or an
+ * Anthropic error at once, that the upstream connection is closed, and that nothing is left in flight.
+ */
+class FaultInjectionTest {
+    /** Real time a client may need once the deadline has passed: generous for a loaded CI machine. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(10);
+    private static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(10);
+    private static final Deadlines DEADLINES = Deadlines.DEFAULTS;
+
+    private final ManualClock clock = new ManualClock();
+    private FakeUpstream fake;
+    private GatewayUnderTest gateway;
+    private Watchdog watchdog;
+
+    @BeforeEach
+    void start() {
+        fake = FakeUpstream.start(r -> Reply.notFound(r));
+        watchdog = clock.watchdog();
+        GatewayConfig config = GatewayConfig.of(fake.baseUrl() + "/v1", Protocol.OPENAI).withModel("m")
+                .withTimeouts(Duration.ofSeconds(5), HEADERS_TIMEOUT)
+                .withDeadlines(DEADLINES);
+        gateway = GatewayUnderTest.start(config, java.util.Map.of(), watchdog);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        fake.close();
+    }
+
+    static String request(boolean stream) {
+        ObjectNode body = Json.object();
+        body.put("model", "claude-sonnet-4-5");
+        body.put("max_tokens", 1024);
+        body.put("stream", stream);
+        ObjectNode message = body.putArray("messages").addObject();
+        message.put("role", "user");
+        message.put("content", "Say something long.");
+        return Json.string(body);
+    }
+
+    static OpenAiSse answer(int words) {
+        OpenAiSse sse = OpenAiSse.chat("m").role();
+        for (int i = 0; i < words; i++) {
+            sse.text("word" + i + " ");
+        }
+        return sse;
+    }
+
+    /** Moves the clock past {@code deadline} and lets the watchdog act. */
+    private void pass(Duration deadline) {
+        clock.advance(deadline.plusSeconds(1));
+        watchdog.checkNow();
+    }
+
+    /** Moves the clock past the commit point and waits for message_start: the stream is now committed. */
+    private void committed(LiveStream live) throws InterruptedException {
+        fake.awaitRequests(1, PROMPTLY); // the attempt has started: its wait is measured from here
+        clock.advance(DEADLINES.commitAfter().plusMillis(1));
+        live.awaitEvent("message_start", PROMPTLY);
+    }
+
+    /**
+     * No upstream reply is still going (an abandoned one ends only when the gateway closed its connection)
+     * and nothing is left in flight in the gateway.
+     */
+    private void assertReleased() throws InterruptedException {
+        fake.awaitNoActiveExchange(PROMPTLY);
+        awaitTrue(() -> gateway.server().activeCalls() == 0 && gateway.server().requestsInFlight() == 0,
+                "calls and requests in flight return to zero");
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + PROMPTLY.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + PROMPTLY);
+            }
+            Thread.onSpinWait();
+            Thread.sleep(Duration.ofMillis(5)); // polling a condition with a bound, not waiting for time to pass
+        }
+    }
+
+    private static void assertTimeoutEvent(RawHttp.Response response, String reason) {
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.stream().errored()).as(response.text()).isTrue();
+        var error = response.stream().named("error").getFirst().json().get("error");
+        assertThat(error.get("type").asString()).isEqualTo("timeout_error");
+        assertThat(error.get("message").asString()).contains(reason);
+    }
+
+    // ---- hangs -----------------------------------------------------------------------------------------
+
+    @Test
+    void hangBeforeHeadersEndsAtTheHeadersDeadline() throws Exception {
+        Gate never = new Gate();
+        fake.handler(r -> answer(5).finish("stop").done().reply().withStallBeforeHeaders(never));
+        try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
+            committed(live);
+            assertThat(live.ended()).isFalse();
+
+            pass(HEADERS_TIMEOUT);
+
+            assertTimeoutEvent(live.finish(PROMPTLY), "no response headers within 10 min");
+        } finally {
+            never.release();
+        }
+        assertReleased();
+    }
+
+    @Test
+    void hangBeforeHeadersOfAWholeAnswerIsA504() throws Exception {
+        Gate never = new Gate();
+        fake.handler(r -> answer(5).finish("stop").done().reply().withStallBeforeHeaders(never));
+        try {
+            var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(false));
+            fake.awaitRequests(1, PROMPTLY);
+            pass(HEADERS_TIMEOUT);
+
+            RawHttp.Response response = pending.get(PROMPTLY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(response.status()).isEqualTo(504);
+            assertThat(response.json().get("error").get("type").asString()).isEqualTo("timeout_error");
+        } finally {
+            never.release();
+        }
+        assertReleased();
+    }
+
+    @Test
+    void hangAfterHeadersEndsAtTheIdleDeadline() throws Exception {
+        fake.handler(r -> answer(5).finish("stop").done().reply().withHoldAt(0));
+        try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
+            committed(live);
+
+            pass(DEADLINES.idle());
+
+            assertTimeoutEvent(live.finish(PROMPTLY), "idle deadline");
+        }
+        assertReleased();
+    }
+
+    @Test
+    void hangMidStreamEndsAtTheIdleDeadlineAfterTheTextSoFar() throws Exception {
+        byte[] bytes = answer(30).finish("stop").done().bytes();
+        Gate gate = new Gate();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.random(3, 40)).withStallAt(bytes.length / 2, gate));
+        try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
+            live.await(e -> e.data().contains("word3 "), PROMPTLY);
+            assertThat(gate.awaitReached(PROMPTLY)).isTrue();
+
+            pass(DEADLINES.idle());
+
+            RawHttp.Response response = live.finish(PROMPTLY);
+            assertTimeoutEvent(response, "sent nothing for 3 min");
+            assertThat(response.text()).contains("word3 ");
+        } finally {
+            gate.release();
+        }
+        assertReleased();
+    }
+
+    @Test
+    void aModelThatNeverStartsEndsAtTheFirstTokenDeadlineEvenWhileTheUpstreamSendsKeepAlives() throws Exception {
+        // OpenRouter-style ": PROCESSING" comments keep the connection busy, but no output ever comes
+        OpenAiSse comments = OpenAiSse.chat("m");
+        for (int i = 0; i < 200; i++) {
+            comments.comment("OPENROUTER PROCESSING");
+        }
+        fake.handler(r -> comments.reply().withChunking(Chunking.random(5, 30)).withPacing(Duration.ofMillis(20)));
+        try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
+            committed(live);
+
+            pass(DEADLINES.firstToken());
+
+            assertTimeoutEvent(live.finish(PROMPTLY), "first-token deadline");
+        }
+        assertReleased();
+    }
+
+    @Test
+    void aDripThatNeverGoesSilentEndsAtTheTotalDeadline() throws Exception {
+        byte[] bytes = answer(400).finish("stop").done().bytes();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.oneByte()).withPacing(Duration.ofMillis(5)));
+        try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
+            live.await(e -> e.data().contains("word1 "), PROMPTLY);
+
+            pass(DEADLINES.total());
+
+            RawHttp.Response response = live.finish(PROMPTLY);
+            assertTimeoutEvent(response, "total deadline");
+            assertThat(response.text()).doesNotContain("word399");
+        }
+        assertReleased();
+    }
+
+    // ---- the client goes away ----------------------------------------------------------------------------
+
+    @Test
+    void aClientThatLeavesWhileTheUpstreamIsSilentCancelsItWithinASecond() throws Exception {
+        fake.handler(r -> answer(5).finish("stop").done().reply().withHoldAt(0));
+        LiveStream live = LiveStream.post(gateway.port(), request(true));
+        committed(live);
+        fake.awaitRequests(1, PROMPTLY);
+
+        long left = System.nanoTime();
+        live.close();
+        fake.awaitOpenConnectionsAtMost(0, Duration.ofSeconds(5));
+        Duration cancelledAfter = Duration.ofNanos(System.nanoTime() - left);
+
+        assertThat(cancelledAfter).isLessThan(Duration.ofSeconds(1));
+        assertReleased();
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheUpstreamAnsweredCancelsTheExchange() throws Exception {
+        Gate never = new Gate();
+        fake.handler(r -> answer(5).finish("stop").done().reply().withStallBeforeHeaders(never));
+        try {
+            LiveStream live = LiveStream.post(gateway.port(), request(true));
+            committed(live);
+
+            long left = System.nanoTime();
+            live.close();
+            fake.awaitOpenConnectionsAtMost(0, Duration.ofSeconds(5));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - left)).isLessThan(Duration.ofSeconds(1));
+            assertReleased();
+        } finally {
+            never.release();
+        }
+    }
+
+    // ---- broken upstreams -------------------------------------------------------------------------------
+
+    @Test
+    void aResetMidStreamEndsWithAnErrorEventAfterTheTextSoFar() throws Exception {
+        byte[] bytes = answer(30).finish("stop").done().bytes();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.random(11, 40)).withResetAt(bytes.length / 2));
+
+        RawHttp.Response response = post(true);
+
+        // a reset may discard bytes not yet read: then nothing was sent and the client gets an HTTP error
+        String message = response.status() == 200
+                ? response.stream().named("error").getFirst().json().get("error").get("message").asString()
+                : response.json().get("error").get("message").asString();
+        assertThat(response.status()).isIn(200, 529);
+        assertThat(message).contains("connection lost");
+        assertReleased();
+    }
+
+    @Test
+    void malformedChunksEndInAValidStream() throws Exception {
+        byte[] bytes = answer(5).raw("data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n")
+                .raw("data: <html>oops</html>\n\n").text("after").finish("stop").done().bytes();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.random(5, 17)));
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.stream().valid()).isTrue();
+        assertReleased();
+    }
+
+    @Test
+    void an429PassesItsRetryAfterToTheClient() throws Exception {
+        fake.handler(r -> Reply.json(429, "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}")
+                .withHeader("Retry-After", "600"));
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(response.header("retry-after")).isEqualTo("600");
+        assertThat(response.json().get("error").get("type").asString()).isEqualTo("rate_limit_error");
+        assertReleased();
+    }
+
+    private RawHttp.Response post(boolean stream) {
+        try {
+            return gateway.http().post("/v1/messages", request(stream));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
