@@ -116,6 +116,11 @@ public final class FakeUpstream implements AutoCloseable {
         return sockets.size();
     }
 
+    /** Replies being written now. */
+    public int activeExchangeCount() {
+        return activeExchanges.get();
+    }
+
     /**
      * Waits until no reply is being written (a pooled keep-alive connection may stay open; a reply the
      * peer abandoned ends when the peer closes); fails after {@code timeout}.
