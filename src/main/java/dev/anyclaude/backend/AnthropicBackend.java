@@ -83,6 +83,7 @@ public final class AnthropicBackend implements Backend {
     }
 
     /** True when responses are relayed byte for byte, false when they are decoded into model events. */
+    @Override
     public boolean relays() {
         return relay;
     }

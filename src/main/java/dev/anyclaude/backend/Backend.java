@@ -25,6 +25,14 @@ public interface Backend {
     /** The upstream's own token count for the request, or empty when the upstream has no way to count. */
     OptionalLong countTokens(BackendCall call);
 
+    /**
+     * True when {@link #send} returns a byte {@link UpstreamReply.Relay} rather than decoded events: such a
+     * reply cannot stand in for an events reply that failed (a retry before the first content).
+     */
+    default boolean relays() {
+        return false;
+    }
+
     /** The upstream's models as Anthropic {@code ModelInfo} objects ({@code type, id, display_name, created_at}). */
     List<ObjectNode> models();
 }
