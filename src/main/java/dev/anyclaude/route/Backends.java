@@ -20,8 +20,17 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The configured backend with retries, fallbacks and breakers on the system clock. */
+    /**
+     * The configured upstream alone, as before retries existed: no retries, fallbacks or breakers. The
+     * server calls this until it gives every call a watched {@code CallControl}; it then switches to
+     * {@link #create(GatewayConfig, UpstreamHttp, Map, Ticker, RandomGenerator)}.
+     */
     public static Backend create(GatewayConfig config, UpstreamHttp http, Map<String, String> env) {
+        return single(config, http, env);
+    }
+
+    /** {@link #create(GatewayConfig, UpstreamHttp, Map, Ticker, RandomGenerator)} on the system clock. */
+    public static Backend resilient(GatewayConfig config, UpstreamHttp http, Map<String, String> env) {
         // java.util.Random is safe to share between request threads
         return create(config, http, env, Ticker.system(), new Random());
     }

@@ -258,12 +258,14 @@ final class Failover implements RestartableEvents.Continuation {
         }
     }
 
-    /** A relayed reply is the client's to read, errors included; its status still tells the breaker. */
+    /**
+     * A relayed reply is the client's to read, errors included, and Anthropic's own error wording is what
+     * Claude Code acts on: a relayed error status must not open the circuit (which would answer later calls
+     * with our error instead of the upstream's). Only a retryable status leaves the breaker none the wiser.
+     */
     private void settleRelay(int status) {
-        if (status >= 200 && status < 300) {
-            permit.success();
-        } else if (status == 408 || status == 409 || status == 429 || (status >= 500 && status != 501)) {
-            permit.failure();
+        if (status == 408 || status == 409 || status == 429 || (status >= 500 && status != 501)) {
+            permit.release();
         } else {
             permit.success();
         }

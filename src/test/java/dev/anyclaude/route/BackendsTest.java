@@ -66,6 +66,12 @@ class BackendsTest {
     }
 
     @Test
+    void theThreeArgumentFactoryStaysBareUntilTheServerIsWired() {
+        assertThat(Backends.create(base, http, Map.of())).isInstanceOf(OpenAiBackend.class);
+        assertThat(Backends.resilient(base, http, Map.of())).isInstanceOf(ResilientBackend.class);
+    }
+
+    @Test
     void aRelayingFallbackIsAnAnthropicRelay() {
         Backend relay = Backends.single(Fallback.parse("url=https://api.anthropic.com,protocol=anthropic")
                 .applyTo(base), http, Map.of());

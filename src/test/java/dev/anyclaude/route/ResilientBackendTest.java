@@ -340,7 +340,8 @@ class ResilientBackendTest {
                 ErrorBodies.anthropic("overloaded_error", "Overloaded")))));
         Backend relay = new AnthropicBackend(GatewayConfig.of(fake.baseUrl(), Protocol.ANTHROPIC).withRelay(true),
                 http, Map.of());
-        ResilientBackend backend = resilient(Resilience.DEFAULTS, new ResilientBackend.Target("anthropic", relay, null));
+        Resilience settings = Resilience.DEFAULTS.withBreaker(1, Duration.ofSeconds(30));
+        ResilientBackend backend = resilient(settings, new ResilientBackend.Target("anthropic", relay, null));
 
         try (UpstreamReply reply = backend.send(call())) {
             assertThat(reply).isInstanceOfSatisfying(UpstreamReply.Relay.class,
@@ -348,6 +349,8 @@ class ResilientBackendTest {
         }
         assertThat(fake.requests()).hasSize(1);
         assertThat(clock.pauses()).isEmpty();
+        assertThat(backend.breakers().getFirst().state()).as("the next call still gets Anthropic's own answer")
+                .isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     // ---- the circuit breaker -------------------------------------------------------------------------------
