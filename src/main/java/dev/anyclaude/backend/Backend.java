@@ -22,16 +22,17 @@ public interface Backend {
      */
     UpstreamReply send(BackendCall call);
 
+    /** The upstream's own token count for the request, or empty when the upstream has no way to count. */
+    OptionalLong countTokens(BackendCall call);
+
     /**
-     * True when {@link #send} answers with a byte relay ({@link UpstreamReply.Relay}): the server must
-     * then not start the stream itself.
+     * True when {@link #send} returns a byte {@link UpstreamReply.Relay} rather than decoded events: such a
+     * reply cannot stand in for an events reply that failed (a retry before the first content), and the
+     * server must not start such a stream itself.
      */
     default boolean relays() {
         return false;
     }
-
-    /** The upstream's own token count for the request, or empty when the upstream has no way to count. */
-    OptionalLong countTokens(BackendCall call);
 
     /** The upstream's models as Anthropic {@code ModelInfo} objects ({@code type, id, display_name, created_at}). */
     List<ObjectNode> models();

@@ -20,6 +20,11 @@ public sealed interface UpstreamReply extends AutoCloseable {
          * with exactly one Finish or Failure, whatever the upstream does.
          */
         void pump(ModelEventSink sink);
+
+        /** The upstream model that produced the events, or null when the caller's choice stands unchanged. */
+        default String upstreamModel() {
+            return null;
+        }
     }
 
     /**

@@ -77,6 +77,11 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
+    /** The clock the deadlines are kept on (breakers use it too). */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /** Calls being watched now. */
     public int active() {
         return calls.size();

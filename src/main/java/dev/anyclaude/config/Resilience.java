@@ -24,6 +24,10 @@ public record Resilience(int maxRetries, Duration initialBackoff, Duration maxBa
     public static final Resilience DEFAULTS = new Resilience(2, Duration.ofMillis(500), Duration.ofSeconds(8),
             Duration.ofSeconds(30), 5, Duration.ofSeconds(30), List.of());
 
+    /** One attempt, no breaker, no fallbacks: each request goes to the upstream exactly once. */
+    public static final Resilience NONE = new Resilience(0, Duration.ofMillis(500), Duration.ofSeconds(8),
+            Duration.ofSeconds(30), 0, Duration.ofSeconds(30), List.of());
+
     public Resilience {
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");

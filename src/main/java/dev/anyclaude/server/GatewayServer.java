@@ -85,7 +85,7 @@ public final class GatewayServer implements AutoCloseable {
         WebServer server;
         GatewayMetrics metrics = new GatewayMetrics();
         try {
-            Backend backend = Backends.create(config, http, env);
+            Backend backend = Backends.create(config, http, env, watchdog.ticker(), new java.util.Random());
             Router router = new Router(backend, config.model());
             MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics, config,
                     watchdog);

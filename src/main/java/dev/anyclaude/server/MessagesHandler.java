@@ -14,6 +14,8 @@ import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.CallControl;
 import dev.anyclaude.backend.Watchdog;
 import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.config.Guards;
+import dev.anyclaude.stream.LoopGuard;
 import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.backend.UpstreamReply;
 import dev.anyclaude.route.Route;
@@ -46,6 +48,7 @@ final class MessagesHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MessagesHandler.class);
 
     private static final ApiError CLIENT_GONE = ApiError.apiError("the client closed the connection");
+    private static final ApiError LOOP_GUARD = ApiError.apiError("the loop guard ended the response");
 
     private final Router router;
     private final ToLongFunction<MessagesRequest> estimator;
@@ -151,7 +154,7 @@ final class MessagesHandler {
             }
             if (events != null) {
                 try (UpstreamReply.Events reply = events) {
-                    reply.pump(pipeline(call, route, control, out));
+                    reply.pump(pipeline(call, route, reply, out));
                 }
                 out.endIfOpen();
             }
@@ -174,7 +177,7 @@ final class MessagesHandler {
                 estimator.applyAsLong(call.request())));
         try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(), () -> false,
                 () -> control.abort(CLIENT_GONE))) {
-            events.pump(pipeline(call, route, control, out));
+            events.pump(pipeline(call, route, events, out));
             out.endIfOpen();
         } catch (DownstreamGoneException gone) {
             control.abort(CLIENT_GONE);
@@ -192,7 +195,7 @@ final class MessagesHandler {
         Tracking tracking = new Tracking(builder);
         ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
                 estimator.applyAsLong(call.request()));
-        events.pump(pipeline(call, route, call.control(), assembler));
+        events.pump(pipeline(call, route, events, assembler));
         if (!assembler.ended()) {
             assembler.fail(ApiError.apiError("upstream response ended without a result"));
         }
@@ -205,11 +208,27 @@ final class MessagesHandler {
         res.send(body);
     }
 
-    /** The filters decoded events pass on their way to {@code out}: tool-call recovery, then the loop guard. */
-    private ModelEventSink pipeline(BackendCall call, Route route, CallControl control, ModelEventSink out) {
-        ToolCallFormat format = FormatRegistry.choose(config.toolFormat(), route.upstreamModel());
-        LOG.debug("tool-call format {} for upstream model {}", format.name(), route.upstreamModel());
-        return recovering(format, call.request(), out);
+    /**
+     * The filters decoded events pass on their way to {@code out}: tool-call recovery for the model that
+     * answered (a fallback may have), then the loop guard, which cancels the upstream when it ends a turn.
+     */
+    private ModelEventSink pipeline(BackendCall call, Route route, UpstreamReply.Events events, ModelEventSink out) {
+        String model = events.upstreamModel() != null ? events.upstreamModel() : route.upstreamModel();
+        ToolCallFormat format = FormatRegistry.choose(config.toolFormat(), model);
+        LOG.debug("tool-call format {} for upstream model {}", format.name(), model);
+        return recovering(format, call.request(), guarded(call, out));
+    }
+
+    private ModelEventSink guarded(BackendCall call, ModelEventSink out) {
+        Guards guards = config.guards();
+        if (!guards.loopGuard()) {
+            return out;
+        }
+        LoopGuard.Limits limits = new LoopGuard.Limits(guards.minRepeats(), guards.minRepeatChars(),
+                guards.maxIdenticalToolCalls(), Math.max(LoopGuard.Limits.DEFAULTS.windowChars(), guards.minRepeatChars()));
+        Long budget = call.request().maxTokens() == null ? null
+                : (long) call.request().maxTokens() * guards.outputCharsPerToken();
+        return new LoopGuard(limits, budget, () -> call.control().abort(LOOP_GUARD), out);
     }
 
     /** The assembler behind one lock: the request thread feeds it, the heartbeat may start the stream. */

@@ -8,6 +8,7 @@ import com.anthropic.models.messages.StopReason;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
+import dev.anyclaude.config.Resilience;
 import dev.anyclaude.contract.ContractSupport.Mode;
 import dev.anyclaude.testing.AnthropicSse;
 import dev.anyclaude.testing.ErrorBodies;
@@ -65,10 +66,12 @@ class AnthropicContractTest {
     @BeforeAll
     static void startGateways() {
         upstream = FakeUpstream.start(Reply::notFound);
-        relay = GatewayUnderTest.start(GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC).withRelay(true));
-        relayWithKey = GatewayUnderTest.start(GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC).withRelay(true)
+        // each case checks how one upstream answer maps: no retries, no breaker
+        GatewayConfig base = GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC).withResilience(Resilience.NONE);
+        relay = GatewayUnderTest.start(base.withRelay(true));
+        relayWithKey = GatewayUnderTest.start(base.withRelay(true)
                 .withApiKeyEnv(UPSTREAM_KEY_ENV), Map.of(UPSTREAM_KEY_ENV, UPSTREAM_KEY));
-        decode = GatewayUnderTest.start(GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC).withRelay(false));
+        decode = GatewayUnderTest.start(base.withRelay(false));
     }
 
     @AfterAll

@@ -7,6 +7,7 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.StopReason;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
+import dev.anyclaude.config.Resilience;
 import dev.anyclaude.contract.ContractSupport.Mode;
 import dev.anyclaude.testing.ErrorBodies;
 import dev.anyclaude.testing.FakeUpstream;
@@ -59,7 +60,9 @@ class OpenAiContractTest {
         gateway = GatewayUnderTest.start(
                 GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI)
                         .withModel(UPSTREAM_MODEL)
-                        .withApiKeyEnv(UPSTREAM_KEY_ENV),
+                        .withApiKeyEnv(UPSTREAM_KEY_ENV)
+                        // each case checks how one upstream answer maps: no retries, no breaker
+                        .withResilience(Resilience.NONE),
                 Map.of(UPSTREAM_KEY_ENV, UPSTREAM_KEY));
     }
 
