@@ -302,6 +302,83 @@ class FaultInjectionTest {
         assertReleased();
     }
 
+    @Test
+    void an429WithRetryAfterIsRetriedAfterExactlyThatWait() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        fake.handler(r -> calls.incrementAndGet() == 1
+                ? Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}").withHeader("Retry-After", "7")
+                : answer(3).finish("stop").done().reply());
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.stream().stopReason()).isEqualTo("end_turn");
+        assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(7));
+        assertReleased();
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithGrowingBackoffThenAnswered() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        int[] statuses = {500, 503};
+        fake.handler(r -> {
+            int n = calls.incrementAndGet();
+            return n <= statuses.length ? Reply.json(statuses[n - 1], "{\"error\":{\"message\":\"busy\"}}")
+                    : answer(3).finish("stop").done().reply();
+        });
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(clock.pauses()).hasSize(2);
+        // full jitter: each wait is at most its cap, 0.5 s then 1 s
+        assertThat(clock.pauses().get(0)).isLessThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(clock.pauses().get(1)).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertReleased();
+    }
+
+    @Test
+    void an529ThatPersistsEndsWithTheOverloadedErrorAfterTheRetries() throws Exception {
+        fake.handler(r -> Reply.json(529, "{\"error\":{\"message\":\"overloaded\"}}"));
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(529);
+        assertThat(response.json().get("error").get("type").asString()).isEqualTo("overloaded_error");
+        assertThat(fake.requests("/v1/chat/completions")).hasSize(3);
+        assertReleased();
+    }
+
+    @Test
+    void endlessRepetitionIsCutByTheLoopGuardAndTheUpstreamCancelled() throws Exception {
+        OpenAiSse loop = OpenAiSse.chat("m").role();
+        for (int i = 0; i < 5000; i++) {
+            loop.text("Let me read the file again. ");
+        }
+        byte[] bytes = loop.finish("stop").done().bytes();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.random(9, 60)).withHoldAt(bytes.length));
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.stream().stopReason()).isEqualTo("max_tokens");
+        assertThat(response.text().length()).isLessThan(bytes.length);
+        assertReleased();
+    }
+
+    @Test
+    void aNeverEndingStreamIsCutAtTheOutputBudget() throws Exception {
+        byte[] bytes = answer(50_000).bytes(); // no finish, no [DONE]: it would go on
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.random(4, 60)).withHoldAt(bytes.length));
+
+        RawHttp.Response response = post(true);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.stream().stopReason()).isEqualTo("max_tokens");
+        assertReleased();
+    }
+
     private RawHttp.Response post(boolean stream) {
         try {
             return gateway.http().post("/v1/messages", request(stream));
