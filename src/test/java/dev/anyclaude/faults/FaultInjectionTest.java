@@ -379,6 +379,27 @@ class FaultInjectionTest {
         assertReleased();
     }
 
+    @Test
+    void aDeadPrimaryFallsBackToTheNextUpstreamAndModel() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        fake.handler(r -> answer(3).finish("stop").done().reply());
+        GatewayConfig config = GatewayConfig.of("http://127.0.0.1:" + deadPort + "/v1", Protocol.OPENAI).withModel("m")
+                .withResilience(dev.anyclaude.config.Resilience.DEFAULTS.withFallbacks(java.util.List.of(
+                        dev.anyclaude.config.Fallback.parse("url=" + fake.baseUrl() + "/v1,model=backup"))));
+        try (GatewayUnderTest withFallback = GatewayUnderTest.start(config, java.util.Map.of(), clock.watchdog())) {
+            RawHttp.Response response = withFallback.http().post("/v1/messages", request(true));
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.stream().stopReason()).isEqualTo("end_turn");
+            assertThat(fake.requests("/v1/chat/completions")).singleElement()
+                    .satisfies(r -> assertThat(r.json().get("model").asString()).isEqualTo("backup"));
+            assertThat(clock.pauses()).hasSize(2); // the primary's two retries waited before the fallback
+        }
+    }
+
     private RawHttp.Response post(boolean stream) {
         try {
             return gateway.http().post("/v1/messages", request(stream));
