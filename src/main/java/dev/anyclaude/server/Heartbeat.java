@@ -17,7 +17,7 @@ final class Heartbeat implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    private Heartbeat(SseResponse sse, Duration interval, BooleanSupplier commitIfWaiting, Runnable onGone) {
+    private Heartbeat(KeepAlive sse, Duration interval, BooleanSupplier commitIfWaiting, Runnable onGone) {
         long idleNanos = interval.toNanos();
         long checkNanos = Math.max(idleNanos / 4, Duration.ofMillis(5).toNanos());
         this.thread = Thread.ofVirtual().name("heartbeat").unstarted(() -> {
@@ -43,7 +43,7 @@ final class Heartbeat implements AutoCloseable {
      * @param commitIfWaiting called while nothing was sent; commits the stream and returns true when the
      *                        upstream has kept the client waiting long enough
      */
-    static Heartbeat start(SseResponse sse, Duration interval, BooleanSupplier commitIfWaiting, Runnable onGone) {
+    static Heartbeat start(KeepAlive sse, Duration interval, BooleanSupplier commitIfWaiting, Runnable onGone) {
         Heartbeat heartbeat = new Heartbeat(sse, interval, commitIfWaiting, onGone);
         heartbeat.thread.start();
         return heartbeat;

@@ -9,7 +9,6 @@ import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.api.StreamEvent;
 import dev.anyclaude.api.StreamEventSink;
-import dev.anyclaude.api.SseEncoder;
 import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.CallControl;
 import dev.anyclaude.backend.Watchdog;
@@ -34,7 +33,6 @@ import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
@@ -281,45 +279,45 @@ final class MessagesHandler {
         return new TextToolCallFilter(format, request.tools(), next);
     }
 
-    private static void relay(UpstreamReply.Relay relay, CallControl control, ServerResponse res, String requestId,
-                              Outcome outcome) {
+    /**
+     * Copies a relayed response to the client as it arrives. An event stream gets pings while the
+     * upstream is silent (a client that left cancels the upstream), and one cut short by a deadline ends
+     * with an {@code error} event that says why.
+     */
+    private void relay(UpstreamReply.Relay relay, CallControl control, ServerResponse res, String requestId,
+                       Outcome outcome) {
         outcome.status = relay.status();
         res.status(relay.status());
         relay.headers().forEach((name, values) -> res.header(name, values.toArray(String[]::new)));
         if (relay.headers().keySet().stream().noneMatch("request-id"::equalsIgnoreCase)) {
             res.header("request-id", requestId);
         }
+        RelayedStream out;
+        try {
+            out = new RelayedStream(res.outputStream(), relay.status() == 200 && isEventStream(relay));
+        } catch (RuntimeException e) {
+            throw new DownstreamGoneException(e);
+        }
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = relay.body()) {
-            OutputStream out;
-            try {
-                out = res.outputStream();
-            } catch (RuntimeException e) {
-                throw new DownstreamGoneException(e);
-            }
+        try (InputStream in = relay.body();
+             Heartbeat heartbeat = Heartbeat.start(out, config.pingInterval(), () -> false,
+                     () -> control.abort(CLIENT_GONE))) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 relay.tap().bytes(buffer, 0, n);
-                try {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                } catch (IOException | RuntimeException e) {
-                    throw new DownstreamGoneException(e);
-                }
+                out.write(buffer, 0, n);
             }
-            try {
-                out.close();
-            } catch (IOException | RuntimeException e) {
-                throw new DownstreamGoneException(e);
-            }
+            out.close();
         } catch (IOException e) {
             // The upstream broke mid-body: the bytes already sent are all the client can get, and if the
-            // call was aborted (a deadline) and this is a stream, an error event that says why.
+            // call was aborted (a deadline) an error event that says why.
             outcome.error = control.aborted() ? control.abortError().message()
                     : "upstream connection lost during relay: " + e;
-            if (control.aborted() && isEventStream(relay)) {
-                endRelayedStream(res, control.abortError());
-            }
+            out.fail(control.aborted() ? control.abortError()
+                    : ApiError.overloaded("the upstream connection was lost mid-response"));
+        } catch (DownstreamGoneException gone) {
+            control.abort(CLIENT_GONE);
+            throw gone;
         } finally {
             relay.tap().end();
         }
@@ -328,17 +326,6 @@ final class MessagesHandler {
     private static boolean isEventStream(UpstreamReply.Relay relay) {
         return relay.headers().entrySet().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("content-type")
                 && h.getValue().stream().anyMatch(v -> v.contains("event-stream")));
-    }
-
-    private static void endRelayedStream(ServerResponse res, ApiError error) {
-        try {
-            OutputStream out = res.outputStream();
-            out.write(("\n" + new String(SseEncoder.encode(new StreamEvent.Error(error)),
-                    java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            // the client is gone too
-        }
     }
 
     /** What the access log line reports. */

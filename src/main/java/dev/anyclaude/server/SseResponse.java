@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * error instead, so status-based retries (SDKs, Claude Code) still work. A failed write means the
  * client has gone: it surfaces as {@link DownstreamGoneException} so the caller can cancel the upstream.
  */
-final class SseResponse implements StreamEventSink {
+final class SseResponse implements StreamEventSink, KeepAlive {
     private static final byte[] PING = SseEncoder.encode(new StreamEvent.Ping());
 
     private final ServerResponse res;
@@ -69,7 +69,8 @@ final class SseResponse implements StreamEventSink {
      *
      * @throws DownstreamGoneException when the write fails: the client has gone
      */
-    void pingIfIdle(long idleNanos) {
+    @Override
+    public void pingIfIdle(long idleNanos) {
         if (!lock.tryLock()) {
             return;
         }
@@ -87,7 +88,8 @@ final class SseResponse implements StreamEventSink {
         }
     }
 
-    boolean committed() {
+    @Override
+    public boolean committed() {
         return out != null || httpError;
     }
 
