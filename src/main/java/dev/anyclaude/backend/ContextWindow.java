@@ -160,7 +160,7 @@ public final class ContextWindow {
                 return ServerKind.UNKNOWN;
             }
             if (positive(entry.get("max_model_len"))) {
-                found(entry.get("max_model_len").asLong(), "GET /v1/models (max_model_len)");
+                found(entry.get("max_model_len").asLong(), "max_model_len in GET /v1/models");
                 maximum = window;
                 server = ServerKind.VLLM;
                 return server;
@@ -175,7 +175,7 @@ public final class ContextWindow {
                         "top_provider.context_length");
             }
             if (positive(entry.path("meta").get("n_ctx_train"))) {
-                maximum(entry.path("meta").get("n_ctx_train").asLong(), "GET /v1/models (meta.n_ctx_train)");
+                maximum(entry.path("meta").get("n_ctx_train").asLong(), "meta.n_ctx_train in llama.cpp's GET /v1/models");
                 return ServerKind.LLAMACPP;
             }
             return switch (String.valueOf(Json.text(entry, "owned_by")).toLowerCase(Locale.ROOT)) {
@@ -188,7 +188,7 @@ public final class ContextWindow {
 
         /** A list that gives each model's context (OpenRouter and other hosted services). */
         private ServerKind hosted(JsonNode entry, long tokens, String field) {
-            found(tokens, "GET /models (" + field + ")");
+            found(tokens, field + " in GET /models");
             maximum = window;
             JsonNode supported = entry.get("supported_parameters");
             if (supported != null && supported.isArray()) {
@@ -205,7 +205,7 @@ public final class ContextWindow {
             }
             JsonNode nCtx = first(props.path("default_generation_settings").get("n_ctx"), props.get("n_ctx"));
             if (nCtx != null) {
-                found(nCtx.asLong(), "llama.cpp GET /props (n_ctx)");
+                found(nCtx.asLong(), "n_ctx in llama.cpp's GET /props");
             }
             JsonNode caps = props.path("chat_template_caps");
             JsonNode supports = caps.has("supports_tool_calls") ? caps.get("supports_tool_calls") : caps.get("supports_tools");
@@ -231,13 +231,13 @@ public final class ContextWindow {
                     return true;
                 }
                 if (positive(entry.get("max_context_length"))) {
-                    maximum(entry.get("max_context_length").asLong(), "LM Studio GET /api/v1/models (max_context_length)");
+                    maximum(entry.get("max_context_length").asLong(), "max_context_length in LM Studio's GET /api/v1/models");
                 }
                 JsonNode loaded = entry.path("loaded_instances");
                 JsonNode length = loaded.isArray() && !loaded.isEmpty()
                         ? loaded.get(0).path("config").get("context_length") : null;
                 if (positive(length)) {
-                    found(length.asLong(), "LM Studio GET /api/v1/models (loaded context_length)");
+                    found(length.asLong(), "the loaded instance's context_length in LM Studio's GET /api/v1/models");
                 } else {
                     notLoadedInLmStudio();
                 }
@@ -258,11 +258,11 @@ public final class ContextWindow {
                     continue;
                 }
                 if (positive(entry.get("max_context_length"))) {
-                    maximum(entry.get("max_context_length").asLong(), "LM Studio GET /api/v0/models (max_context_length)");
+                    maximum(entry.get("max_context_length").asLong(), "max_context_length in LM Studio's GET /api/v0/models");
                 }
                 if (positive(entry.get("loaded_context_length"))) {
                     found(entry.get("loaded_context_length").asLong(),
-                            "LM Studio GET /api/v0/models (loaded_context_length)");
+                            "loaded_context_length in LM Studio's GET /api/v0/models");
                 } else {
                     notLoadedInLmStudio();
                 }
@@ -294,7 +294,7 @@ public final class ContextWindow {
                 for (JsonNode entry : running) {
                     if ((ollamaMatches(Json.text(entry, "name")) || ollamaMatches(Json.text(entry, "model")))
                             && positive(entry.get("context_length"))) {
-                        found(entry.get("context_length").asLong(), "Ollama GET /api/ps (the loaded model's context_length)");
+                        found(entry.get("context_length").asLong(), "the loaded model's context_length in Ollama's GET /api/ps");
                     }
                 }
             }
@@ -310,13 +310,13 @@ public final class ContextWindow {
             }
             for (var property : show.path("model_info").properties()) {
                 if (property.getKey().endsWith(".context_length") && positive(property.getValue())) {
-                    maximum(property.getValue().asLong(), "Ollama POST /api/show (model_info " + property.getKey() + ")");
+                    maximum(property.getValue().asLong(), "model_info " + property.getKey() + " in Ollama's POST /api/show");
                 }
             }
             String parameters = Json.text(show, "parameters");
             Matcher numCtx = NUM_CTX.matcher(parameters == null ? "" : parameters);
             if (window.isEmpty() && numCtx.find()) {
-                found(Long.parseLong(numCtx.group(1)), "Ollama POST /api/show (num_ctx parameter)");
+                found(Long.parseLong(numCtx.group(1)), "the num_ctx parameter in Ollama's POST /api/show");
             }
             JsonNode capabilities = show.get("capabilities");
             if (capabilities != null && capabilities.isArray()) {

@@ -86,7 +86,7 @@ class ContextWindowTest {
         assertThat(report.server()).isEqualTo(ServerKind.LLAMACPP);
         assertThat(report.window()).hasValue(32768);
         assertThat(report.modelMaximum()).hasValue(262144);
-        assertThat(report.source()).isEqualTo("llama.cpp GET /props (n_ctx)");
+        assertThat(report.source()).isEqualTo("n_ctx in llama.cpp's GET /props");
         assertThat(report.toolSupport()).contains(true);
     }
 
