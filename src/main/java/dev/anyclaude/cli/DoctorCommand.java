@@ -51,6 +51,8 @@ final class DoctorCommand implements Callable<Integer> {
     /** Models listed in the checklist; the rest are counted. */
     private static final int LISTED_MODELS = 10;
     private static final int EXCERPT = 200;
+    /** How long the model list may take: servers answer it at once, busy or not. */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--json", description = "Print the checks and their facts as one JSON object.")
     boolean json;
@@ -120,26 +122,22 @@ final class DoctorCommand implements Callable<Integer> {
         void checks() {
             configurationCheck();
             apiKeyCheck();
+            List<String> models = modelsCheck();
+            if (models == null) {
+                skip("the backend did not answer", "model", "context_window", "tool_calls");
+                return;
+            }
+            model = modelCheck(models);
+            if (model == null) {
+                skip("no model to check with", "context_window", "tool_calls");
+                return;
+            }
             try (UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), config.headersTimeout())) {
-                Backend backend = Backends.single(config, http, env);
-                List<String> models = modelsCheck(backend);
-                if (models == null) {
-                    skip("model", "model");
-                    skip("context_window", "context window");
-                    skip("tool_calls", "tool calls");
-                    return;
-                }
-                model = modelCheck(models);
-                if (model == null) {
-                    skip("context_window", "context window");
-                    skip("tool_calls", "tool calls");
-                    return;
-                }
                 ContextWindow.Report context = ContextWindow.inspect(config, model, http, env);
                 server = context.server();
                 serverCheck(context);
                 contextCheck(context);
-                probe(backend, model, context);
+                probe(Backends.single(config, http, env), model, context);
             }
         }
 
@@ -195,20 +193,31 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
 
-        /** The server's model ids; null when the server cannot be reached (nothing else can be checked). */
-        private List<String> modelsCheck(Backend backend) {
+        /**
+         * The server's model ids; null when the server cannot be reached (nothing else can be checked). A list
+         * is quick to make, so a server that sits on the question is not waited for as long as on a prefill.
+         */
+        private List<String> modelsCheck() {
             String url = config.protocol() == Protocol.OPENAI ? config.baseUrl() + "/models"
                     : config.baseUrl() + "/v1/models";
             long start = System.nanoTime();
             List<String> ids = new ArrayList<>();
-            try {
-                backend.models().forEach(model -> ids.add(model.get("id").asString()));
+            Duration headers = config.headersTimeout().compareTo(LIST_TIMEOUT) < 0 ? config.headersTimeout() : LIST_TIMEOUT;
+            try (UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), headers)) {
+                Backends.single(config, http, env).models().forEach(model -> ids.add(model.get("id").asString()));
             } catch (UpstreamException e) {
                 if (e.kind() == UpstreamException.Kind.CONNECT || e.kind() == UpstreamException.Kind.IO) {
                     report.facts.putNull("models");
                     report.add("backend", "backend", Status.FAIL, e.getMessage(), List.of(
                             "is the server running? Start it, or check --base-url (default ports: Ollama 11434, "
                                     + "LM Studio 1234, llama.cpp 8080, vLLM 8000)"));
+                    return null;
+                }
+                if (e.kind() == UpstreamException.Kind.TIMEOUT) {
+                    report.facts.putNull("models");
+                    report.add("backend", "backend", Status.FAIL, e.getMessage(), List.of(
+                            "the server took the connection but did not answer GET " + url + ": busy with another "
+                                    + "request (single-request servers such as mlx_lm.server), loading a model, or stuck"));
                     return null;
                 }
                 return listFailed(url, e);
@@ -375,8 +384,14 @@ final class DoctorCommand implements Callable<Integer> {
         }
 
         private void probe(Backend backend, String model, ContextWindow.Report context) {
-            ToolCallProbe.Result result = ToolCallProbe.run(backend, model, config.toolFormat(), config.deadlines(),
-                    config.headersTimeout());
+            ToolCallProbe.Result result;
+            try {
+                result = ToolCallProbe.run(backend, model, config.toolFormat(), config.deadlines(),
+                        config.headersTimeout());
+            } catch (RuntimeException e) {
+                report.add("tool_calls", "tool calls", Status.FAIL, "the probe itself failed: " + e);
+                return;
+            }
             ObjectNode facts = report.facts.putObject("tool_calls");
             facts.put("result", switch (result.outcome()) {
                 case STRUCTURED -> "structured";
@@ -477,8 +492,10 @@ final class DoctorCommand implements Callable<Integer> {
             return fixes;
         }
 
-        private void skip(String id, String title) {
-            report.add(id, title, Status.SKIPPED, "skipped: the backend did not answer");
+        private void skip(String why, String... ids) {
+            for (String id : ids) {
+                report.add(id, id.replace('_', ' '), Status.SKIPPED, "skipped: " + why);
+            }
         }
     }
 

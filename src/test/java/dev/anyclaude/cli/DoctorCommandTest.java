@@ -202,6 +202,18 @@ class DoctorCommandTest {
                 "✓ tool calls: structured: the server parsed the model's call get_weather {\"city\":\"Paris\"}");
     }
 
+    @Test
+    void aModelThatNeverAnswersIsCutOffByTheFirstTokenDeadline() {
+        FakeUpstream.Gate never = new FakeUpstream.Gate();
+        llamaCpp("m").post("/v1/chat/completions",
+                OpenAiSse.chat("m").role().text("late").finish("stop").done().reply().withStallAt(0, never));
+
+        int exit = doctor(upstream("m", "--flavor", "llamacpp", "--first-token-timeout", "1s"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).contains("✗ tool calls: the request failed: ").doesNotContain("timing");
+    }
+
     // ---- the backend and its models -----------------------------------------------------------------------
 
     @Test
@@ -221,6 +233,19 @@ class DoctorCommandTest {
                 "- context window: skipped",
                 "- tool calls: skipped",
                 "1 problem, 0 warnings.");
+    }
+
+    @Test
+    void aServerThatSitsOnTheModelListIsAProblemAndNotWaitedForAgain() {
+        FakeUpstream.Gate never = new FakeUpstream.Gate();
+        server.on("GET", "/v1/models", FakeUpstream.Reply.json(200, "{\"data\":[]}").withStallBeforeHeaders(never));
+
+        int exit = doctor(upstream("m", "--headers-timeout", "1s"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).contains("✗ backend: ", "sent no response headers within 1 s",
+                "busy with another request", "- tool calls: skipped: the backend did not answer");
+        assertThat(server.asked()).containsExactly("GET /v1/models");
     }
 
     @Test

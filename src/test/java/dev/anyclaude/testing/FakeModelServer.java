@@ -41,7 +41,12 @@ public final class FakeModelServer implements AutoCloseable {
 
     /** Answers {@code POST path} with this reply. */
     public FakeModelServer post(String path, FakeUpstream.Reply reply) {
-        routes.put("POST " + path, request -> reply);
+        return on("POST", path, reply);
+    }
+
+    /** Answers {@code METHOD path} with this reply. */
+    public FakeModelServer on(String method, String path, FakeUpstream.Reply reply) {
+        routes.put(method + " " + path, request -> reply);
         return this;
     }
 
