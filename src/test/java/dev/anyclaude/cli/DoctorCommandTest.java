@@ -42,6 +42,8 @@ class DoctorCommandTest {
         server.close();
     }
 
+    private boolean unicode = true;
+
     /** Runs {@code anyclaude doctor ARGS} in-process with captured output. */
     private int doctor(String... args) {
         CommandLine cli = Main.commandLine();
@@ -49,7 +51,7 @@ class DoctorCommandTest {
         cli.setErr(new PrintWriter(err, true));
         DoctorCommand command = cli.getSubcommands().get("doctor").getCommand();
         command.env = env;
-        command.unicode = true;
+        command.unicode = unicode;
         List<String> all = new ArrayList<>(List.of("doctor"));
         all.addAll(List.of(args));
         return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cli.execute(all.toArray(String[]::new)));
@@ -364,6 +366,16 @@ class DoctorCommandTest {
         doctor(upstream("m", "--api-key-env", "NOT_SET_ANYWHERE"));
 
         assertThat(out.toString()).contains("! API key: $NOT_SET_ANYWHERE is not set");
+    }
+
+    @Test
+    void aTerminalWithoutUnicodeGetsAsciiMarks() {
+        llamaCpp("m").chat(OpenAiSse.chat("x").role().text(PROSE).finish("stop").done());
+        unicode = false;
+
+        doctor(upstream("m", "--flavor", "llamacpp"));
+
+        assertThat(out.toString()).contains("+ configuration: ", "x tool calls: none").doesNotContain("✓", "✗");
     }
 
     @Test
