@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Run Claude Code (and any Anthropic Messages API client) on any model.",
-        subcommands = {ServeCommand.class, ParseCommand.class})
+        subcommands = {ServeCommand.class, ParseCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
