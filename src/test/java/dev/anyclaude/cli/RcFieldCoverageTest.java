@@ -75,6 +75,23 @@ class RcFieldCoverageTest {
     }
 
     @Test
+    void theConfigurationPageDocumentsEveryFieldOfServeAndParse() throws IOException {
+        String page = Files.readString(Path.of("docs", "CONFIG.md"));
+        CommandLine root = commandLine(temp, temp);
+        for (String name : List.of("serve", "parse")) {
+            for (OptionSpec option : root.getSubcommands().get(name).getCommandSpec().options()) {
+                if (RcDefaults.hasField(option)) {
+                    assertThat(page).as("docs/CONFIG.md documents %s %s", name, option.longestName())
+                            .contains("`" + RcDefaults.fieldName(option) + "`");
+                }
+            }
+        }
+        for (String extra : List.of("description", "models", "modelPath", "serverScript")) {
+            assertThat(page).contains("`" + extra + "`");
+        }
+    }
+
+    @Test
     void everyRepeatableOptionSplitsTheFilesArray() {
         CommandLine root = commandLine(temp, temp);
         for (CommandSpec command : RcDefaults.commands(root.getCommandSpec())) {
