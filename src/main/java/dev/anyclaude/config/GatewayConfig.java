@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param baseUrl         the upstream base URL, normalised: an OpenAI one ends in {@code /v1} (or the
  *                        server's own version path), an Anthropic one has no {@code /v1}
  * @param apiKeyEnv       the environment variable that holds the upstream key, or null for none
- * @param model           the upstream model for every request, or null to forward the client's
+ * @param model           the upstream model for Claude Code's own model names that have no tier model, or
+ *                        null to forward them; names that are not Claude names always go upstream unchanged
+ *                        (the rules are in {@code route.ModelMap})
  * @param flavor          the OpenAI-compatible server kind ({@code auto}, {@code openai}, {@code openrouter},
  *                        {@code vllm}, {@code llamacpp}, {@code ollama}, {@code lmstudio}, {@code mlx},
  *                        {@code generic}); decides reasoning controls and extra fields
