@@ -4,36 +4,69 @@ import dev.anyclaude.config.Deadlines;
 import dev.anyclaude.config.Fallback;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Guards;
+import dev.anyclaude.config.Mode;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.config.Resilience;
+import dev.anyclaude.config.TierModels;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** The gateway's flags, shared by every command that runs one. */
+/**
+ * The gateway's flags, shared by every command that runs one. Each flag's value can also come from
+ * {@code .anyclauderc.json} (its long name in camelCase, see {@link RcDefaults}); {@link #toConfig(int)}
+ * turns them, with the {@code --mode} preset under them, into the gateway's settings.
+ */
 final class GatewayOptions {
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class,
+            completionCandidates = ModeNames.class,
+            description = "Upstream preset: ${COMPLETION-CANDIDATES}. Sets the base URL, protocol, key variable and "
+                    + "flavor; each of those flags overrides its part.")
+    Mode mode;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--base-url",
-            description = "Upstream base URL, e.g. http://127.0.0.1:8000/v1 (OpenAI) or https://api.anthropic.com (Anthropic).")
+            description = "Upstream base URL, e.g. http://127.0.0.1:8000/v1 (OpenAI) or https://api.anthropic.com (Anthropic) "
+                    + "(default: the mode's).")
     String baseUrl;
 
-    @Option(names = "--protocol", defaultValue = "openai",
-            description = "How to talk to the upstream: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--protocol",
+            description = "How to talk to the upstream: ${COMPLETION-CANDIDATES} (default: the mode's, else openai).")
     Protocol protocol;
 
-    @Option(names = "--api-key-env", description = "Environment variable holding the upstream API key.")
+    @Option(names = "--api-key-env", description = "Environment variable holding the upstream API key (default: the mode's).")
     String apiKeyEnv;
 
-    @Option(names = "--model", description = "Upstream model for every request (default: forward the client's model name).")
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "Upstream model for Claude Code's model names (claude-*, opus, sonnet, haiku) that have no "
+                    + "tier model below; names that are not Claude names go upstream unchanged. "
+                    + "Without it Claude names go upstream unchanged too.")
     String model;
 
-    @Option(names = "--flavor", defaultValue = "auto",
-            description = "OpenAI-compatible server kind: auto, openai, openrouter, vllm, llamacpp, ollama, lmstudio, mlx, generic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--opus-model", paramLabel = "NAME",
+            description = "Upstream model for claude-opus-* and opus (default: --model).")
+    String opusModel;
+
+    @Option(names = "--sonnet-model", paramLabel = "NAME",
+            description = "Upstream model for claude-sonnet-* and sonnet, also Claude Code's auto-mode classifier "
+                    + "(default: --model).")
+    String sonnetModel;
+
+    @Option(names = "--haiku-model", paramLabel = "NAME",
+            description = "Upstream model for claude-haiku-* and haiku: Claude Code's background requests "
+                    + "(session titles) when it sends them with a haiku name (default: --model).")
+    String haikuModel;
+
+    @Option(names = "--flavor",
+            description = "OpenAI-compatible server kind: auto, openai, openrouter, vllm, llamacpp, ollama, lmstudio, mlx, generic "
+                    + "(default: the mode's, else auto).")
     String flavor;
 
     @Option(names = "--relay", arity = "1",
@@ -107,7 +140,7 @@ final class GatewayOptions {
             description = "How long an open circuit skips its upstream before one trial call (default: ${DEFAULT-VALUE}).")
     Duration breakerOpenFor;
 
-    @Option(names = "--fallback", paramLabel = "SPEC",
+    @Option(names = "--fallback", paramLabel = "SPEC", split = RcDefaults.LIST_SPLIT, splitSynopsisLabel = "",
             description = "A fallback upstream, tried in the order given once the primary gave up: "
                     + "url=URL,model=NAME,protocol=openai|anthropic,api-key-env=VAR,flavor=KIND (a model alone: same upstream, another model). Repeatable.")
     List<String> fallbacks = new ArrayList<>();
@@ -140,16 +173,67 @@ final class GatewayOptions {
 
     /** The settings these flags describe; {@code IllegalArgumentException} with a message for the user when they are wrong. */
     GatewayConfig toConfig(int port) {
-        if (baseUrl == null) {
-            throw new IllegalArgumentException("Missing required option: '--base-url=<baseUrl>'");
+        String url = baseUrl != null ? baseUrl : mode != null ? mode.baseUrl() : null;
+        if (url == null) {
+            throw new IllegalArgumentException("No upstream: choose one with --mode (" + String.join(", ", Mode.ids())
+                    + ") or give --base-url, on the command line or in .anyclauderc.json (docs/CONFIG.md)");
         }
+        Protocol proto = protocol != null ? protocol : mode != null ? mode.protocol() : Protocol.OPENAI;
+        String keyEnv = apiKeyEnv != null ? blankToNull(apiKeyEnv) : mode != null ? mode.apiKeyEnv() : null;
+        String kind = flavor != null ? flavor : mode != null && mode.flavor() != null ? mode.flavor() : "auto";
         List<Fallback> chain = fallbacks.stream().map(Fallback::parse).toList();
-        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+        return new GatewayConfig(host, port, url, proto, keyEnv, model, kind, relay, maxOutputTokens,
                 connectTimeout, headersTimeout, pingInterval, toolFormat,
                 new Deadlines(firstTokenTimeout, idleTimeout, totalTimeout, commitAfter),
                 new Resilience(retries, retryBackoff, maxRetryBackoff, maxRetryAfter, breakerFailures, breakerOpenFor,
                         chain),
                 new Guards(maxBodySize, loopGuard, loopMinRepeats, loopMinRepeatChars, loopMaxIdenticalToolCalls,
-                        loopOutputCharsPerToken));
+                        loopOutputCharsPerToken),
+                new TierModels(opusModel, sonnetModel, haikuModel));
+    }
+
+    /** What the user should know before the gateway starts: a key variable that is not set, a model that is missing. */
+    List<String> warnings(GatewayConfig config, Map<String, String> env) {
+        List<String> warnings = new ArrayList<>();
+        if (config.apiKeyEnv() != null && env.get(config.apiKeyEnv()) == null) {
+            warnings.add("environment variable " + config.apiKeyEnv() + " is not set; requests go upstream without a key");
+        }
+        if (mode != null && mode.needsModel() && config.model() == null) {
+            TierModels tiers = config.tiers();
+            if (tiers.opus() == null || tiers.sonnet() == null || tiers.haiku() == null) {
+                warnings.add("mode " + mode.id() + " without --model: Claude Code's model names (claude-opus-..., "
+                        + "claude-sonnet-...) go upstream unchanged, which " + mode.id()
+                        + " is unlikely to serve; set --model (or model in .anyclauderc.json)");
+            }
+        }
+        return warnings;
+    }
+
+    /** The preset chosen with {@code --mode}, or null. */
+    Mode mode() {
+        return mode;
+    }
+
+    private static String blankToNull(String s) {
+        return s.isBlank() ? null : s.strip();
+    }
+
+    /** {@code --mode} values as users write them; unknown ones list the modes. */
+    static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            try {
+                return Mode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ModeNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Mode.ids().iterator();
+        }
     }
 }

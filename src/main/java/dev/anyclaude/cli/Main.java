@@ -1,5 +1,6 @@
 package dev.anyclaude.cli;
 
+import dev.anyclaude.config.RcLocations;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,9 +26,14 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
+        return commandLine(RcLocations.fromEnvironment());
+    }
+
+    /** The command line with its {@code .anyclauderc.json} defaults read from {@code rc}. */
+    static CommandLine commandLine(RcLocations rc) {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return cli;
+        return RcDefaults.install(cli, rc);
     }
 
     @Override

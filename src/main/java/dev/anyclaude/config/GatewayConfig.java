@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param baseUrl         the upstream base URL, normalised: an OpenAI one ends in {@code /v1} (or the
  *                        server's own version path), an Anthropic one has no {@code /v1}
  * @param apiKeyEnv       the environment variable that holds the upstream key, or null for none
- * @param model           the upstream model for every request, or null to forward the client's
+ * @param model           the upstream model for Claude Code's own model names that have no tier model, or
+ *                        null to forward them; names that are not Claude names always go upstream unchanged
+ *                        (the rules are in {@code route.ModelMap})
  * @param flavor          the OpenAI-compatible server kind ({@code auto}, {@code openai}, {@code openrouter},
  *                        {@code vllm}, {@code llamacpp}, {@code ollama}, {@code lmstudio}, {@code mlx},
  *                        {@code generic}); decides reasoning controls and extra fields
@@ -26,6 +28,8 @@ import java.util.Objects;
  * @param deadlines       first-token, idle and total deadlines of an upstream response
  * @param resilience      retries, circuit breaker and fallback chain
  * @param guards          request size limit and the loop guard's thresholds
+ * @param tiers           upstream models for Claude Code's opus, sonnet and haiku names; a tier without one
+ *                        takes {@code model}
  */
 public record GatewayConfig(
         String host,
@@ -43,7 +47,8 @@ public record GatewayConfig(
         String toolFormat,
         Deadlines deadlines,
         Resilience resilience,
-        Guards guards) {
+        Guards guards,
+        TierModels tiers) {
 
     public static final String DEFAULT_TOOL_FORMAT = "auto";
     /** Pings double as the probe that notices a client that has gone: two missed ones and the upstream is cancelled. */
@@ -66,6 +71,8 @@ public record GatewayConfig(
         deadlines = deadlines == null ? Deadlines.DEFAULTS : deadlines;
         resilience = resilience == null ? Resilience.DEFAULTS : resilience;
         guards = guards == null ? Guards.DEFAULTS : guards;
+        tiers = tiers == null ? TierModels.NONE : tiers;
+        model = model == null || model.isBlank() ? null : model.strip();
         requirePositive(pingInterval, "pingInterval");
         // the JDK HTTP client only refuses these when it uses them: at start-up, or on every request
         requirePositive(connectTimeout, "connectTimeout");
@@ -80,6 +87,15 @@ public record GatewayConfig(
 
     private static void requirePositive(Duration duration, String name) {
         Settings.requirePositive(duration, name);
+    }
+
+    /** The settings without tier models: every Claude name goes to {@code model}. */
+    public GatewayConfig(String host, int port, String baseUrl, Protocol protocol, String apiKeyEnv, String model,
+                         String flavor, Boolean relay, Integer maxOutputTokens, Duration connectTimeout,
+                         Duration headersTimeout, Duration pingInterval, String toolFormat, Deadlines deadlines,
+                         Resilience resilience, Guards guards) {
+        this(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens, connectTimeout,
+                headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, null);
     }
 
     /** The settings before deadlines, resilience and guards existed: those take their defaults. */
@@ -105,57 +121,62 @@ public record GatewayConfig(
 
     public GatewayConfig withModel(String newModel) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, newModel, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withApiKeyEnv(String newApiKeyEnv) {
         return new GatewayConfig(host, port, baseUrl, protocol, newApiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withFlavor(String newFlavor) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, newFlavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withRelay(Boolean newRelay) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, newRelay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, interval, toolFormat, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, interval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withMaxOutputTokens(Integer cap) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, cap,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withToolFormat(String format) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, format, deadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, format, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withTimeouts(Duration connect, Duration headers) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connect, headers, pingInterval, toolFormat, deadlines, resilience, guards);
+                connect, headers, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withDeadlines(Deadlines newDeadlines) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, newDeadlines, resilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, newDeadlines, resilience, guards, tiers);
     }
 
     public GatewayConfig withResilience(Resilience newResilience) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, newResilience, guards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, newResilience, guards, tiers);
     }
 
     public GatewayConfig withGuards(Guards newGuards) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, newGuards);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, newGuards, tiers);
+    }
+
+    public GatewayConfig withTiers(TierModels newTiers) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, newTiers);
     }
 
     /** The host part of the base URL, lower-cased. */

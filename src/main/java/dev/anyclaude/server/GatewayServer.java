@@ -12,6 +12,7 @@ import dev.anyclaude.backend.UpstreamHttp;
 import dev.anyclaude.backend.Watchdog;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.route.Backends;
+import dev.anyclaude.route.ModelMap;
 import dev.anyclaude.route.Route;
 import dev.anyclaude.route.Router;
 import dev.anyclaude.toolcall.FormatRegistry;
@@ -86,7 +87,7 @@ public final class GatewayServer implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics();
         try {
             Backend backend = Backends.create(config, http, env, watchdog.ticker(), new java.util.Random());
-            Router router = new Router(backend, config.model());
+            Router router = new Router(backend, ModelMap.of(config));
             MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics, config,
                     watchdog);
             Endpoints endpoints = new Endpoints(router, metrics, config.guards().maxBodyBytes());
@@ -113,9 +114,9 @@ public final class GatewayServer implements AutoCloseable {
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics);
-        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}{}, tool format {})", config.host(),
+        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {})", config.host(),
                 server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
-                config.model() == null ? "" : ", model " + config.model(), config.toolFormat());
+                ModelMap.of(config).describe(), config.toolFormat());
         return gateway;
     }
 

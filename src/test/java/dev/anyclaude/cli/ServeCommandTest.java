@@ -82,11 +82,12 @@ class ServeCommandTest {
     }
 
     @Test
-    void missingBaseUrlIsAClearErrorAndNoServer() throws IOException {
+    void noModeAndNoBaseUrlIsAClearErrorListingTheModesAndNoServer() throws IOException {
         int port = serveOnFreePort();
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--base-url=<baseUrl>'");
+        assertThat(err.toString()).contains("No upstream: choose one with --mode (claude, openrouter, openai, "
+                + "lmstudio, ollama, llamacpp, vllm, mlx) or give --base-url");
         assertNothingListensOn(port);
     }
 
