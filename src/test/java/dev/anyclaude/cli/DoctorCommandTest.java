@@ -381,7 +381,7 @@ class DoctorCommandTest {
     @Test
     void badOptionsAreUsageErrors() {
         assertThat(doctor()).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--base-url=<baseUrl>'");
+        assertThat(err.toString()).contains("No upstream: choose one with --mode");
         assertThat(doctor("--base-url", "notaurl")).isEqualTo(2);
         assertThat(doctor("--base-url", "http://127.0.0.1:9/v1", "--flavor", "nonsense")).isEqualTo(2);
         assertThat(doctor("--base-url", "http://127.0.0.1:9/v1", "--tool-format", "nonsense")).isEqualTo(2);
