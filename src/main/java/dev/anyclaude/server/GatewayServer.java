@@ -104,8 +104,19 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/api/hello", (req, res) -> res.header("content-type", "application/json").send("{}"))
                 .get("/metrics", (req, res) -> res.header("content-type", "text/plain; version=0.0.4")
                         .send(endpoints.metrics.scrape()))
-                .any((req, res) -> HttpErrors.send(res, ApiError.notFound("no endpoint " + req.prologue().method()
-                        + " " + req.path().path() + " in anyclaude"), null));
+                .any(GatewayServer::noEndpoint);
+    }
+
+    /** An unknown path is a 404; a known one asked with the wrong method (GET /v1/messages) a 405 that says so. */
+    private static void noEndpoint(ServerRequest req, ServerResponse res) {
+        String method = req.prologue().method().text();
+        String path = req.path().path();
+        if (path.equals("/v1/messages") || path.equals("/v1/messages/count_tokens")) {
+            HttpErrors.send(res, new ApiError(405, "invalid_request_error", method + " " + path
+                    + " is not allowed: this endpoint takes POST", Map.of("allow", "POST")), null);
+            return;
+        }
+        HttpErrors.send(res, ApiError.notFound("no endpoint " + method + " " + path + " in anyclaude"), null);
     }
 
     public int port() {
