@@ -6,6 +6,7 @@ import dev.anyclaude.api.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -14,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 /**
@@ -22,26 +25,60 @@ import java.util.concurrent.Executors;
  * Anthropic errors so callers never see a raw {@link IOException}.
  */
 public final class UpstreamHttp implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
     /** Error bodies beyond this are cut: they are only read to build a message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration headersTimeout;
+    private volatile HttpClient client;
+    /** Clients replaced after a protocol error, finishing their other exchanges before they close. */
+    private final Set<HttpClient> retiring = ConcurrentHashMap.newKeySet();
 
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
-        this.client = HttpClient.newBuilder()
+        this.connectTimeout = connectTimeout;
+        this.headersTimeout = headersTimeout;
+        this.client = newClient();
+    }
+
+    private HttpClient newClient() {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
-        this.headersTimeout = headersTimeout;
     }
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
     @Override
     public void close() {
         client.shutdownNow();
+        retiring.forEach(HttpClient::shutdownNow);
+    }
+
+    /**
+     * The JDK client (25) leaves the connection open when it refuses response headers (too large, malformed):
+     * its header reader fails the exchange without closing the socket, and a server that keeps sending
+     * keeps it open for good. One connection cannot be closed from outside, so the client that holds it is
+     * replaced; the old one finishes its other exchanges and then closes, that connection with it.
+     */
+    private synchronized void retire(HttpClient broken) {
+        if (client != broken) {
+            return;
+        }
+        client = newClient();
+        retiring.add(broken);
+        broken.shutdown();
+        Thread.ofVirtual().name("upstream-client-retire").start(() -> {
+            try {
+                broken.awaitTermination(Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                retiring.remove(broken);
+            }
+        });
     }
 
     /** Starts a request builder for {@code url} with the headers-timeout applied. */
@@ -54,8 +91,9 @@ public final class UpstreamHttp implements AutoCloseable {
      * close it. Connection failures and timeouts become {@link ApiException}s.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
+        HttpClient used = client;
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return used.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
             throw new ApiException(ApiError.overloaded(backendName + " upstream did not accept a connection in time ("
                     + request.uri().getHost() + ":" + request.uri().getPort() + ")"), e);
@@ -66,11 +104,25 @@ public final class UpstreamHttp implements AutoCloseable {
             throw new ApiException(ApiError.overloaded(backendName + " upstream is not reachable at "
                     + request.uri().getScheme() + "://" + request.uri().getAuthority() + " (connection refused)"), e);
         } catch (IOException e) {
-            throw new ApiException(ApiError.overloaded(backendName + " upstream connection failed: " + e), e);
+            // e.g. a server whose headers never end (the client gives up past jdk.http.maxHeaderSize)
+            LOG.warn("{}: upstream connection failed: {}", backendName, e.toString());
+            if (e instanceof ProtocolException) {
+                retire(used);
+            }
+            throw new ApiException(ApiError.overloaded(backendName + " upstream connection failed: " + reason(e)), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(ApiError.apiError("interrupted while waiting for the upstream"), e);
         }
+    }
+
+    /** What went wrong with a connection, in words for a client: the JDK's message, not its class name. */
+    static String reason(IOException e) {
+        String message = e.getMessage();
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        return e instanceof java.io.EOFException ? "the connection closed early" : "connection error";
     }
 
     /** Sends a small request and reads the whole (bounded) body. */
