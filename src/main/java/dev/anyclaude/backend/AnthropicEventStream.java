@@ -57,13 +57,20 @@ final class AnthropicEventStream implements UpstreamReply.Events {
         try {
             bytes = body.readNBytes(MAX_JSON);
         } catch (IOException e) {
-            decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: " + e));
+            decoder.fail(ApiError.overloaded(backendName + " upstream connection lost mid-response: "
+                    + UpstreamHttp.reason(e)));
+            return;
+        }
+        if (bytes.length == 0) {
+            LOG.warn("{}: upstream answered HTTP 200 with an empty body", backendName);
+            decoder.fail(ApiError.apiError(backendName + " upstream answered HTTP 200 with an empty body"));
             return;
         }
         JsonNode message;
         try {
             message = Json.parse(bytes);
         } catch (JacksonException e) {
+            LOG.warn("{}: upstream sent a response that is not JSON", backendName);
             decoder.fail(ApiError.apiError(backendName + " upstream sent a response that is not JSON"));
             return;
         }

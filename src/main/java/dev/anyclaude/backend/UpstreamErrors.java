@@ -67,6 +67,16 @@ public final class UpstreamErrors {
         };
     }
 
+    /**
+     * A 200 that is a web page, not an API answer: a base URL that points at a web UI, a captive portal, a
+     * proxy's error page. A 502: the gateway got an invalid answer from its upstream.
+     */
+    public static ApiError webPage(String backendName, String contentType, byte[] body) {
+        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        return new ApiError(502, "api_error", backendName + " upstream answered HTTP 200 with content-type "
+                + contentType + " instead of an API response (is the base URL the server's API?): " + plain(text));
+    }
+
     private record Parsed(String message, String anthropicType, Long promptTokens, Long contextWindow,
                           boolean contextHint) {
     }
@@ -97,7 +107,7 @@ public final class UpstreamErrors {
             }
             String code = error.path("code").asString("");
             contextHint = "context_length_exceeded".equals(code) || "exceed_context_size_error".equals(type);
-            if (error.has("n_prompt_tokens") && error.has("n_ctx")) {
+            if (error.path("n_prompt_tokens").canConvertToLong() && error.path("n_ctx").canConvertToLong()) {
                 prompt = error.get("n_prompt_tokens").asLong();
                 window = error.get("n_ctx").asLong();
             }
