@@ -224,6 +224,20 @@ class HostileInputContractTest {
     }
 
     @Test
+    void aToolSchemaNestedToTheLimitStillGoesUpstream() throws Exception {
+        // input_schema is the 4th level, 496 more inside it make the read limit (500); the mapping adds a level
+        String schema = "{\"type\":\"object\",\"x\":" + "{\"a\":".repeat(496) + "1" + "}".repeat(496) + "}";
+        String body = SMALL.replace("16,", "16,\"tools\":[{\"name\":\"deep\",\"input_schema\":" + schema + "}],");
+
+        RawHttp.Response response = http().post("/v1/messages", body);
+
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(http().post("/v1/messages/count_tokens", body).status()).isEqualTo(200);
+        assertInvalid(http().post("/v1/messages", body.replace("\"x\":{", "\"x\":{\"b\":{").replace("}}]", "}}}]")),
+                "nesting depth");
+    }
+
+    @Test
     void hugeNumbersAreRefusedOrNamed() throws Exception {
         assertInvalid(http().post("/v1/messages", SMALL.replace("16,", "1" + "0".repeat(5000) + ",")),
                 "request body is not valid JSON", "Number value length");
