@@ -157,6 +157,14 @@ public final class GatewayServer implements AutoCloseable {
             } catch (ApiException e) {
                 status = e.error().status();
                 HttpErrors.send(res, e.error(), null);
+            } catch (RuntimeException e) {
+                // a bug, not the client's fault: an Anthropic error and the trace in the log, never in the answer
+                LOG.error("count_tokens failed unexpectedly", e);
+                status = 500;
+                if (!res.isSent()) {
+                    HttpErrors.send(res, ApiError.apiError("anyclaude could not count the tokens; the gateway log"
+                            + " has the details"), null);
+                }
             } finally {
                 metrics.request("count_tokens", status, (System.nanoTime() - start) / 1_000_000);
             }
