@@ -18,6 +18,8 @@ import java.util.Set;
  */
 public final class UpstreamErrors {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamErrors.class);
+
     private static final Set<String> ANTHROPIC_TYPES = Set.of("invalid_request_error", "authentication_error",
             "billing_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error",
             "api_error", "timeout_error", "overloaded_error");
@@ -32,6 +34,10 @@ public final class UpstreamErrors {
     public static ApiError map(int status, HttpHeaders headers, byte[] body, String backendName,
                                Integer requestedMaxTokens, String model) {
         Parsed parsed = parse(body);
+        if (status >= 500) {
+            // the upstream's own fault (or a proxy's in front of it): worth a line in the gateway's log
+            LOG.warn("{} upstream answered HTTP {}: {}", backendName, status, parsed.message);
+        }
         Map<String, String> passOn = new LinkedHashMap<>();
         if (headers != null) {
             headers.firstValue("retry-after").ifPresent(v -> passOn.put("retry-after", v));

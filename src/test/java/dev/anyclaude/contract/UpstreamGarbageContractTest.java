@@ -187,6 +187,7 @@ class UpstreamGarbageContractTest {
 
         assertThat(failure.status()).isEqualTo(529);
         assertThat(failure.message()).doesNotContain("<");
+        assertWarned("HTTP 502");
         assertStillServes(gateway, fake);
     }
 
