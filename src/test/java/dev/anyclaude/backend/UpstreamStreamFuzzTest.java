@@ -16,7 +16,12 @@ import dev.anyclaude.stream.ModelEventSink;
 import dev.anyclaude.stream.ResponseAssembler;
 import dev.anyclaude.stream.StreamDecoder;
 import dev.anyclaude.stream.TextToolCallFilter;
+import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.config.Protocol;
 import dev.anyclaude.testing.AnthropicSse;
+import dev.anyclaude.testing.FakeUpstream;
+import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.RawHttp;
 import dev.anyclaude.testing.Fuzz;
 import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.Sse;
@@ -36,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -50,7 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * must be valid per the strict {@link dev.anyclaude.api.StreamValidator}, the non-streaming message built from
  * it must build or be an Anthropic error, and nothing may throw.
  *
- * <p>The normal suite runs {@value #CASES} cases (a few seconds). Run it longer with
+ * <p>The normal suite runs {@value #CASES} cases per decoder (a few seconds), a sixtieth of that through
+ * a gateway over HTTP. Run it longer with
  * {@code mvn -o test -Dtest=UpstreamStreamFuzzTest -Danyclaude.fuzz.seconds=600}; a failure prints the seed
  * that replays it; see {@link Fuzz}.
  */
@@ -142,6 +149,41 @@ class UpstreamStreamFuzzTest {
             });
         });
         assertThat(cases).isPositive();
+    }
+
+    /**
+     * The same mutated OpenAI streams from a fake upstream through a running gateway, over HTTP, split at
+     * random: adds the HTTP client, the server and the choice between an HTTP error and a stream.
+     */
+    @Test
+    void mutatedOpenAiStreamsThroughAGateway() throws Exception {
+        AtomicReference<FakeUpstream.Reply> next = new AtomicReference<>();
+        try (FakeUpstream upstream = FakeUpstream.start(request -> next.get());
+             GatewayUnderTest gateway = GatewayUnderTest.start(
+                     GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI).withModel("m"))) {
+            int cases = Fuzz.fromSystemProperties(CASES / 60).run((seed, random) -> {
+                byte[] bytes = mutate(OPENAI.get(random.nextInt(OPENAI.size())), random);
+                next.set(FakeUpstream.Reply.sse(bytes).withChunking(FakeUpstream.Chunking.random(seed, 40)));
+                boolean stream = random.nextBoolean();
+                String body = "{\"model\":\"claude-x\",\"max_tokens\":64,\"stream\":" + stream + ",\"messages\":"
+                        + "[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"name\":\"get_weather\","
+                        + "\"input_schema\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}]}";
+                RawHttp.Response response = gateway.http().post("/v1/messages", body); // validates a stream
+                String context = "HTTP " + response.status() + ": " + response.text() + "\n--- upstream bytes:\n"
+                        + new String(bytes, StandardCharsets.UTF_8);
+                assertThat(response.text()).as(context).doesNotContain("Exception").doesNotContain("at dev.anyclaude");
+                if (response.status() == 200) {
+                    if (!response.isEventStream()) {
+                        assertThat(Json.text(response.json(), "type")).as(context).isEqualTo("message");
+                    }
+                } else {
+                    assertThat(response.status()).as(context).isGreaterThanOrEqualTo(400);
+                    assertThat(Json.text(response.json(), "type")).as(context).isEqualTo("error");
+                }
+            });
+            assertThat(cases).isPositive();
+            assertThat(upstream.handlerErrors()).isEmpty();
+        }
     }
 
     private static void run(List<byte[]> bases, Function<ModelEventSink, StreamDecoder> decoders) {
