@@ -34,6 +34,7 @@ public final class UpstreamHttp implements AutoCloseable {
     private volatile HttpClient client;
     /** Clients replaced after a protocol error, finishing their other exchanges before they close. */
     private final Set<HttpClient> retiring = ConcurrentHashMap.newKeySet();
+    private boolean closed;
 
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
         this.connectTimeout = connectTimeout;
@@ -52,7 +53,8 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         client.shutdownNow();
         retiring.forEach(HttpClient::shutdownNow);
     }
@@ -64,7 +66,7 @@ public final class UpstreamHttp implements AutoCloseable {
      * replaced; the old one finishes its other exchanges and then closes, that connection with it.
      */
     private synchronized void retire(HttpClient broken) {
-        if (client != broken) {
+        if (closed || client != broken) {
             return;
         }
         client = newClient();
