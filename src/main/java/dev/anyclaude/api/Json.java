@@ -1,6 +1,8 @@
 package dev.anyclaude.api;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,7 +14,14 @@ import java.nio.charset.StandardCharsets;
 
 /** The one JSON mapper of the process. Trees keep field order, so re-serialisation is deterministic. */
 public final class Json {
-    public static final JsonMapper MAPPER = JsonMapper.builder()
+    /**
+     * Writes nest deeper than requests may ({@link RequestJson#MAX_NESTING_DEPTH}): a mapping wraps what the
+     * client sent (a tool schema goes from {@code tools.0.input_schema} to {@code tools.0.function.parameters}),
+     * and Jackson's default write limit equals the read limit, so a schema at the limit failed on its way out.
+     */
+    public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(1000).build())
+                    .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();

@@ -12,19 +12,22 @@ import java.util.regex.Pattern;
  */
 public final class LimitErrors {
 
+    // Numbers are matched with at most 18 digits so that parsing them can never overflow a long: the
+    // messages come from upstreams, and a hostile one could send any number of digits.
+
     // vLLM: "maximum context length is 32768 tokens. However, you requested 40000 tokens (8000 in the messages, 32000 in the completion)"
     private static final Pattern VLLM_SPLIT = Pattern.compile(
-            "maximum context length is (\\d+) tokens.*?(\\d+) in the messages, (\\d+) in the completion",
+            "maximum context length is (\\d{1,18}) tokens.*?(\\d{1,18}) in the messages, (\\d{1,18}) in the completion",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     // OpenAI: "maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens"
     private static final Pattern OPENAI_CONTEXT = Pattern.compile(
-            "maximum context length is (\\d+) tokens.*?resulted in (\\d+) tokens",
+            "maximum context length is (\\d{1,18}) tokens.*?resulted in (\\d{1,18}) tokens",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     // llama.cpp: "request (13392 tokens) exceeds the available context size (8192 tokens)"
     private static final Pattern LLAMA_CONTEXT = Pattern.compile(
-            "\\((\\d+) tokens\\) exceeds the available context size \\((\\d+) tokens\\)", Pattern.CASE_INSENSITIVE);
+            "\\((\\d{1,18}) tokens\\) exceeds the available context size \\((\\d{1,18}) tokens\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern ANTHROPIC_CONTEXT = Pattern.compile(
-            "prompt is too long: (\\d+) tokens > (\\d+) maximum", Pattern.CASE_INSENSITIVE);
+            "prompt is too long: (\\d{1,18}) tokens > (\\d{1,18}) maximum", Pattern.CASE_INSENSITIVE);
     private static final Pattern CONTEXT_WORDS = Pattern.compile(
             "context_length_exceeded|context length|context window|context size|maximum context|prompt is too long"
                     + "|too many tokens|exceed_context_size", Pattern.CASE_INSENSITIVE);
@@ -33,7 +36,7 @@ public final class LimitErrors {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern OUTPUT_LIMIT_VALUE = Pattern.compile(
             "(?:at most|less than or equal to|<=|maximum(?: allowed)?(?: value)?(?: is| of)?|up to|limit(?: is)?)"
-                    + "\\s*:?\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
+                    + "\\s*:?\\s*(\\d{1,18})", Pattern.CASE_INSENSITIVE);
 
     private LimitErrors() {
     }

@@ -1,6 +1,5 @@
 package dev.anyclaude.api;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,14 +36,9 @@ public final class RequestParser {
         if (body == null || body.length == 0) {
             throw ApiException.invalidRequest("request body is empty: expected a JSON object");
         }
-        JsonNode root;
-        try {
-            root = Json.parse(body);
-        } catch (JacksonException e) {
-            throw ApiException.invalidRequest("request body is not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode root = RequestJson.parse(body);
         if (!(root instanceof ObjectNode object)) {
-            throw ApiException.invalidRequest("request body must be a JSON object");
+            throw ApiException.invalidRequest("request body must be a JSON object, got " + kind(root));
         }
         String model = requiredString(object, "model");
         if (model.isBlank()) {
@@ -68,6 +62,7 @@ public final class RequestParser {
         for (int i = 0; i < messagesNode.size(); i++) {
             messages.add(message(messagesNode.get(i), "messages." + i));
         }
+        metadata(object.get("metadata"));
         JsonNode outputConfig = object.get("output_config");
         String effort = null;
         JsonNode outputFormat = object.get("output_format");
@@ -83,7 +78,7 @@ public final class RequestParser {
         return new MessagesRequest(
                 model,
                 maxTokens,
-                optionalBoolean(object, "stream"),
+                optionalBoolean(object, "stream", "stream"),
                 system(object.get("system")),
                 messages,
                 tools(object.get("tools")),
@@ -256,10 +251,9 @@ public final class RequestParser {
                     throw ApiException.invalidRequest(path + ".input_schema: Input should be a valid dictionary");
                 }
             }
-            JsonNode defer = raw.get("defer_loading");
             tools.add(new Tool(name, optionalString(raw, "description", path + ".description"),
                     schema == null || schema.isNull() ? null : schema, type,
-                    defer != null && defer.booleanValue(false), raw));
+                    optionalBoolean(raw, "defer_loading", path + ".defer_loading"), raw));
         }
         return tools;
     }
@@ -276,8 +270,8 @@ public final class RequestParser {
             throw ApiException.invalidRequest("tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'");
         }
         String name = "tool".equals(type) ? requiredString(node, "name", "tool_choice.name") : null;
-        JsonNode disable = node.get("disable_parallel_tool_use");
-        return new ToolChoice(type, name, disable != null && disable.booleanValue(false));
+        return new ToolChoice(type, name, optionalBoolean(node, "disable_parallel_tool_use",
+                "tool_choice.disable_parallel_tool_use"));
     }
 
     private static ThinkingConfig thinking(JsonNode node) {
@@ -296,6 +290,17 @@ public final class RequestParser {
             throw ApiException.invalidRequest("thinking.budget_tokens: Field required");
         }
         return new ThinkingConfig(type, budget, optionalString(node, "display", "thinking.display"));
+    }
+
+    /** Not used here, but forwarded to Anthropic upstreams: a wrong shape is the client's error, said now. */
+    private static void metadata(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalidRequest("metadata: Input should be a valid dictionary");
+        }
+        optionalString(node, "user_id", "metadata.user_id");
     }
 
     private static List<String> stopSequences(JsonNode node) {
@@ -361,10 +366,32 @@ public final class RequestParser {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+        if (!value.isNumber()) {
             throw ApiException.invalidRequest(path + ": Input should be a valid integer");
         }
+        if (!value.isIntegralNumber()) {
+            // 10.0 is an integer to Anthropic's validation too; 10.5, NaN and infinities are not
+            double number = value.doubleValue();
+            if (!Double.isFinite(number) || number != Math.rint(number)) {
+                throw ApiException.invalidRequest(path + ": Input should be a valid integer, got a number with a"
+                        + " fractional part");
+            }
+            if (number > Integer.MAX_VALUE || number < Integer.MIN_VALUE) {
+                throw outOfIntRange(path, value);
+            }
+            return (int) number;
+        }
+        if (!value.canConvertToInt()) {
+            throw outOfIntRange(path, value);
+        }
         return value.intValue();
+    }
+
+    private static ApiException outOfIntRange(String path, JsonNode value) {
+        String number = value.asString();
+        return ApiException.invalidRequest(path + ": " + (number.startsWith("-")
+                ? "must be greater than or equal to " + Integer.MIN_VALUE
+                : "must be less than or equal to " + Integer.MAX_VALUE) + ", got " + number);
     }
 
     private static Double optionalNumber(JsonNode node, String field) {
@@ -375,18 +402,35 @@ public final class RequestParser {
         if (!value.isNumber()) {
             throw ApiException.invalidRequest(field + ": Input should be a valid number");
         }
+        // 1e999 reads as infinity, which no upstream takes (Jackson would even write it as a string)
+        if (!Double.isFinite(value.doubleValue())) {
+            throw ApiException.invalidRequest(field + ": Input should be a finite number");
+        }
         return value.doubleValue();
     }
 
-    private static boolean optionalBoolean(JsonNode node, String field) {
+    private static boolean optionalBoolean(JsonNode node, String field, String path) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return false;
         }
         if (!value.isBoolean()) {
-            throw ApiException.invalidRequest(field + ": Input should be a valid boolean");
+            throw ApiException.invalidRequest(path + ": Input should be a valid boolean");
         }
         return value.booleanValue();
+    }
+
+    /** What a JSON value is, in the words of an error message. */
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "nothing";
+        };
     }
 
 }

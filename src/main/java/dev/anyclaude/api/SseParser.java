@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
  * feeds), an optional space after the colon, multi-line {@code data} (joined with LF), comments, and
  * the non-standard {@code error:} field some llama.cpp builds send (reported as an event named
  * {@code error}). Lines are decoded as UTF-8 only when complete, so multi-byte characters may be split
- * anywhere.
+ * anywhere; bytes that are not UTF-8 become U+FFFD and are counted ({@link #malformedLines()}).
+ *
+ * <p>Memory is bounded: a line, or the data of one event, longer than {@link #maxLength} bytes (a server
+ * that never sends a line break) fails with {@link TooLongException} instead of growing without end.
  */
 public final class SseParser {
 
@@ -22,14 +25,44 @@ public final class SseParser {
         }
     }
 
+    /** Far above any real chunk or event (a whole long answer in one chunk is a few MB). */
+    public static final int DEFAULT_MAX_LENGTH = 16 * 1024 * 1024;
+
+    /** A line or an event's data grew past the limit: the stream cannot be read on. */
+    public static final class TooLongException extends RuntimeException {
+        private final int limit;
+
+        TooLongException(String what, int limit) {
+            super(what + " longer than " + limit + " bytes");
+            this.limit = limit;
+        }
+
+        public int limit() {
+            return limit;
+        }
+    }
+
     private final Listener listener;
+    private final int maxLength;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private int malformedLines;
     private boolean lastWasCr;
     private String event;
     private StringBuilder data;
 
     public SseParser(Listener listener) {
+        this(listener, DEFAULT_MAX_LENGTH);
+    }
+
+    /** @param maxLength the longest line, and the most data one event may collect, in bytes */
+    public SseParser(Listener listener, int maxLength) {
         this.listener = listener;
+        this.maxLength = maxLength;
+    }
+
+    /** How many lines held bytes that are not UTF-8 (each such byte was read as U+FFFD). */
+    public int malformedLines() {
+        return malformedLines;
     }
 
     public void feed(byte[] bytes, int offset, int length) {
@@ -44,7 +77,7 @@ public final class SseParser {
                     lineStart = i + 1;
                     continue;
                 }
-                line.write(bytes, lineStart, i - lineStart);
+                append(bytes, lineStart, i - lineStart);
                 lineStart = i + 1;
                 lastWasCr = b == '\r';
                 processLine();
@@ -53,9 +86,17 @@ public final class SseParser {
             }
         }
         if (lineStart < end) {
-            line.write(bytes, lineStart, end - lineStart);
+            append(bytes, lineStart, end - lineStart);
             lastWasCr = false;
         }
+    }
+
+    private void append(byte[] bytes, int offset, int length) {
+        if (line.size() + length > maxLength) {
+            line.reset();
+            throw new TooLongException("an event-stream line without a line break", maxLength);
+        }
+        line.write(bytes, offset, length);
     }
 
     public void feed(byte[] bytes) {
@@ -78,6 +119,9 @@ public final class SseParser {
             return;
         }
         String text = new String(raw, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') >= 0 && !isUtf8(raw)) {
+            malformedLines++;
+        }
         if (text.charAt(0) == ':') {
             listener.onComment(text.substring(1).strip());
             return;
@@ -105,7 +149,22 @@ public final class SseParser {
         if (data == null) {
             data = new StringBuilder(value);
         } else {
+            // many data lines and no blank line to end the event would collect without end
+            if (data.length() + value.length() + 1 > maxLength) {
+                data = null;
+                throw new TooLongException("the data of one event", maxLength);
+            }
             data.append('\n').append(value);
+        }
+    }
+
+    /** Strict check, only for lines that decoded with U+FFFD (which can also be a real, encoded U+FFFD). */
+    private static boolean isUtf8(byte[] raw) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 

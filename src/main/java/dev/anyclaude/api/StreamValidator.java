@@ -287,7 +287,7 @@ public final class StreamValidator {
         }
         for (String field : List.of("input_tokens", "output_tokens")) {
             JsonNode value = usage.get(field);
-            if (value == null || !value.isIntegralNumber() || value.asLong() < 0) {
+            if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
                 if (requireOutput || field.equals("input_tokens")) {
                     violations.add(where + "." + field + " must be a non-negative integer");
                 }

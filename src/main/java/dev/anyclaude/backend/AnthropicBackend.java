@@ -115,6 +115,11 @@ public final class AnthropicBackend implements Backend {
                     request.model());
         }
         String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (contentType.contains("html")) {
+            ApiError error = UpstreamErrors.webPage(name(), contentType, UpstreamHttp.readErrorBody(response.body()));
+            LOG.warn("{}", error.message());
+            throw new ApiException(error);
+        }
         boolean json = contentType.contains("json");
         return new AnthropicEventStream(response.body(), json, name(), request.maxTokens(), request.model(), control);
     }
@@ -137,7 +142,7 @@ public final class AnthropicBackend implements Backend {
         }
         JsonNode tokens = parseOrNull(response.body());
         JsonNode count = tokens == null ? null : tokens.get("input_tokens");
-        if (count == null || !count.isIntegralNumber()) {
+        if (count == null || !count.isIntegralNumber() || !count.canConvertToLong()) {
             // Not fatal: the gateway falls back to its own estimate.
             LOG.warn("{} count_tokens answer has no input_tokens", name());
             return OptionalLong.empty();
@@ -194,7 +199,8 @@ public final class AnthropicBackend implements Backend {
         }
         if (Json.text(item, "created_at") == null) {
             JsonNode created = item.get("created");
-            info.put("created_at", created != null && created.isIntegralNumber()
+            info.put("created_at", created != null && created.isIntegralNumber() && created.canConvertToLong()
+                    && Math.abs(created.asLong()) < 1L << 40
                     ? Instant.ofEpochSecond(created.asLong()).toString() : "1970-01-01T00:00:00Z");
         }
         return info;

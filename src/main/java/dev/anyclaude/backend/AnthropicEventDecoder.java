@@ -136,6 +136,7 @@ public final class AnthropicEventDecoder implements StreamDecoder {
     @Override
     public void fail(ApiError error) {
         if (!ended) {
+            LOG.warn("upstream response failed: {}", error.message());
             ended = true;
             sink.accept(new ModelEvent.Failure(error));
         }

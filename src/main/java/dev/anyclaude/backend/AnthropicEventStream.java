@@ -62,13 +62,20 @@ final class AnthropicEventStream implements UpstreamReply.Events {
             bytes = body.readNBytes(MAX_JSON);
         } catch (IOException e) {
             decoder.fail(control.aborted() ? control.abortError()
-                    : ApiError.overloaded(backendName + " upstream connection lost mid-response: " + e));
+                    : ApiError.overloaded(backendName + " upstream connection lost mid-response: "
+                    + UpstreamHttp.reason(e)));
+            return;
+        }
+        if (bytes.length == 0) {
+            LOG.warn("{}: upstream answered HTTP 200 with an empty body", backendName);
+            decoder.fail(ApiError.apiError(backendName + " upstream answered HTTP 200 with an empty body"));
             return;
         }
         JsonNode message;
         try {
             message = Json.parse(bytes);
         } catch (JacksonException e) {
+            LOG.warn("{}: upstream sent a response that is not JSON", backendName);
             decoder.fail(ApiError.apiError(backendName + " upstream sent a response that is not JSON"));
             return;
         }

@@ -29,6 +29,7 @@ final class AnthropicRelayTap implements UpstreamReply.RelayTap, SseParser.Liste
     private final ByteArrayOutputStream json = new ByteArrayOutputStream();
     private final AtomicBoolean ended = new AtomicBoolean();
     private boolean jsonTooLong;
+    private boolean broken;
     private Long input;
     private Long output;
     private Long cacheRead;
@@ -45,6 +46,19 @@ final class AnthropicRelayTap implements UpstreamReply.RelayTap, SseParser.Liste
 
     @Override
     public void bytes(byte[] buffer, int offset, int length) {
+        if (broken) {
+            return;
+        }
+        try {
+            tap(buffer, offset, length);
+        } catch (RuntimeException e) {
+            // An endless line or odd JSON must not break the relay this only watches.
+            broken = true;
+            LOG.warn("{} relay: stopped reading the response for the log ({})", backendName, e.getMessage());
+        }
+    }
+
+    private void tap(byte[] buffer, int offset, int length) {
         if (sse) {
             parser.feed(buffer, offset, length);
         } else if (!jsonTooLong) {
@@ -62,10 +76,16 @@ final class AnthropicRelayTap implements UpstreamReply.RelayTap, SseParser.Liste
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        if (sse) {
-            parser.end();
-        } else if (!jsonTooLong && json.size() > 0) {
-            parseJson();
+        try {
+            if (broken) {
+                // nothing parsed is trustworthy any more
+            } else if (sse) {
+                parser.end();
+            } else if (!jsonTooLong && json.size() > 0) {
+                parseJson();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{} relay: could not read the end of the response for the log ({})", backendName, e.getMessage());
         }
         if (status >= 400 && error == null) {
             error = "(no Anthropic error body)";
@@ -134,7 +154,8 @@ final class AnthropicRelayTap implements UpstreamReply.RelayTap, SseParser.Liste
 
     private static Long count(JsonNode usage, String field, Long previous) {
         JsonNode value = usage.get(field);
-        return value != null && value.isIntegralNumber() ? Long.valueOf(value.asLong()) : previous;
+        return value != null && value.isIntegralNumber() && value.canConvertToLong() ? Long.valueOf(value.asLong())
+                : previous;
     }
 
     Long inputTokens() {

@@ -80,7 +80,13 @@ public final class OpenAiBackend implements Backend {
             throw UpstreamErrors.failure(response.statusCode(), response.headers(), error, name, sentMaxTokens,
                     request.model());
         }
-        String contentType = response.headers().firstValue("content-type").orElse("");
+        String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (contentType.contains("html")) {
+            ApiError error = UpstreamErrors.webPage(name, contentType, UpstreamHttp.readErrorBody(response.body()));
+            LOG.warn("{}", error.message());
+            control.attemptEnded();
+            throw new ApiException(error);
+        }
         if (contentType.contains("json") && !contentType.contains("event-stream")) {
             return new WholeCompletion(response.body(), control);
         }
@@ -126,7 +132,8 @@ public final class OpenAiBackend implements Backend {
                 model.put("id", id);
                 model.put("display_name", id);
                 long created = entry.path("created").asLong(0);
-                model.put("created_at", Instant.ofEpochSecond(created).toString());
+                // seconds since 1970; anything past year 36812 is garbage that Instant would refuse
+                model.put("created_at", Instant.ofEpochSecond(Math.abs(created) < 1L << 40 ? created : 0).toString());
                 models.add(model);
             }
         }
@@ -192,20 +199,29 @@ public final class OpenAiBackend implements Backend {
         public void pump(ModelEventSink sink) {
             JsonNode json;
             try (body) {
-                json = Json.parse(body.readNBytes(MAX_JSON));
+                byte[] bytes = body.readNBytes(MAX_JSON);
+                if (bytes.length == 0) {
+                    fail(sink, ApiError.apiError(name + " upstream answered HTTP 200 with an empty body"));
+                    return;
+                }
+                json = Json.parse(bytes);
             } catch (JacksonException e) {
-                sink.accept(new ModelEvent.Failure(ApiError.apiError(name
-                        + " upstream sent a response body that is not valid JSON")));
+                fail(sink, ApiError.apiError(name + " upstream sent a response body that is not valid JSON"));
                 return;
             } catch (IOException e) {
-                sink.accept(new ModelEvent.Failure(control.aborted() ? control.abortError()
-                        : ApiError.overloaded(name + " upstream connection was lost: " + e.getMessage())));
+                fail(sink, control.aborted() ? control.abortError()
+                        : ApiError.overloaded(name + " upstream connection was lost: " + UpstreamHttp.reason(e)));
                 return;
             } finally {
                 control.attemptEnded();
             }
             // The decoder ends the flow with a Finish or a Failure, whatever the body holds.
             ChatCompletionDecoder.decode(json, control.observing(sink), Ids::toolUse);
+        }
+
+        private static void fail(ModelEventSink sink, ApiError error) {
+            LOG.warn("{}", error.message());
+            sink.accept(new ModelEvent.Failure(error));
         }
 
         @Override

@@ -72,7 +72,7 @@ final class TokenCounter {
         }
         body.put("add_generation_prompt", true);
         JsonNode answer = post("/tokenize", body);
-        return answer != null && answer.path("count").isIntegralNumber()
+        return answer != null && answer.path("count").isIntegralNumber() && answer.path("count").canConvertToLong()
                 ? OptionalLong.of(answer.get("count").asLong()) : OptionalLong.empty();
     }
 

@@ -259,10 +259,35 @@ public final class TokenEstimator {
         return true;
     }
 
-    /** BPE tokens of the text. "Ordinary" treats strings like {@code <|endoftext|>} as text instead of failing. */
-    static int count(String text) {
-        return text == null || text.isEmpty() ? 0 : Bpe.ENCODING.countTokensOrdinary(text);
+    /**
+     * BPE tokens of the text. "Ordinary" treats strings like {@code <|endoftext|>} as text instead of failing.
+     * A run of more than {@value #LONG_RUN} characters without whitespace (base64, minified code, a repeated
+     * letter) is counted in pieces of that size: jtokkit's merging slows down sharply with the length of one
+     * piece (a megabyte of one letter took seconds, and a 32 MB request minutes), while cutting a run costs at
+     * most about one token per cut, on the high side. Text without such runs is counted in one call, as before.
+     */
+    static long count(String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        long tokens = 0;
+        int segmentStart = 0;
+        int runStart = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                runStart = i + 1;
+            } else if (i - runStart >= LONG_RUN && !Character.isLowSurrogate(c)) {
+                tokens += Bpe.ENCODING.countTokensOrdinary(text.substring(segmentStart, i));
+                segmentStart = i;
+                runStart = i;
+            }
+        }
+        return tokens + Bpe.ENCODING.countTokensOrdinary(segmentStart == 0 ? text : text.substring(segmentStart));
     }
+
+    /** See {@link #count}: longer runs without whitespace are counted in pieces of this many characters. */
+    static final int LONG_RUN = 128;
 
     private static String nullToEmpty(String text) {
         return text == null ? "" : text;

@@ -18,6 +18,8 @@ import java.util.Set;
  */
 public final class UpstreamErrors {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamErrors.class);
+
     private static final Set<String> ANTHROPIC_TYPES = Set.of("invalid_request_error", "authentication_error",
             "billing_error", "permission_error", "not_found_error", "request_too_large", "rate_limit_error",
             "api_error", "timeout_error", "overloaded_error");
@@ -32,6 +34,10 @@ public final class UpstreamErrors {
     public static ApiError map(int status, HttpHeaders headers, byte[] body, String backendName,
                                Integer requestedMaxTokens, String model) {
         Parsed parsed = parse(body);
+        if (status >= 500) {
+            // the upstream's own fault (or a proxy's in front of it): worth a line in the gateway's log
+            LOG.warn("{} upstream answered HTTP {}: {}", backendName, status, parsed.message);
+        }
         Map<String, String> passOn = new LinkedHashMap<>();
         if (headers != null) {
             headers.firstValue("retry-after").ifPresent(v -> passOn.put("retry-after", v));
@@ -65,6 +71,16 @@ public final class UpstreamErrors {
                     : new ApiError(400, "invalid_request_error", prefix + " rejected the request (HTTP " + status
                     + "): " + message);
         };
+    }
+
+    /**
+     * A 200 that is a web page, not an API answer: a base URL that points at a web UI, a captive portal, a
+     * proxy's error page. A 502: the gateway got an invalid answer from its upstream.
+     */
+    public static ApiError webPage(String backendName, String contentType, byte[] body) {
+        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        return new ApiError(502, "api_error", backendName + " upstream answered HTTP 200 with content-type "
+                + contentType + " instead of an API response (is the base URL the server's API?): " + plain(text));
     }
 
     private record Parsed(String message, String anthropicType, Long promptTokens, Long contextWindow,
@@ -143,7 +159,7 @@ public final class UpstreamErrors {
             }
             String code = error.path("code").asString("");
             contextHint = "context_length_exceeded".equals(code) || "exceed_context_size_error".equals(type);
-            if (error.has("n_prompt_tokens") && error.has("n_ctx")) {
+            if (error.path("n_prompt_tokens").canConvertToLong() && error.path("n_ctx").canConvertToLong()) {
                 prompt = error.get("n_prompt_tokens").asLong();
                 window = error.get("n_ctx").asLong();
             }

@@ -6,6 +6,7 @@ import dev.anyclaude.api.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 /**
@@ -25,26 +28,62 @@ import java.util.concurrent.Executors;
  * Anthropic errors so callers never see a raw {@link IOException}.
  */
 public final class UpstreamHttp implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
     /** Error bodies beyond this are cut: they are only read to build a message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration headersTimeout;
+    private volatile HttpClient client;
+    /** Clients replaced after a protocol error, finishing their other exchanges before they close. */
+    private final Set<HttpClient> retiring = ConcurrentHashMap.newKeySet();
+    private boolean closed;
 
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
-        this.client = HttpClient.newBuilder()
+        this.connectTimeout = connectTimeout;
+        this.headersTimeout = headersTimeout;
+        this.client = newClient();
+    }
+
+    private HttpClient newClient() {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
-        this.headersTimeout = headersTimeout;
     }
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         client.shutdownNow();
+        retiring.forEach(HttpClient::shutdownNow);
+    }
+
+    /**
+     * The JDK client (25) leaves the connection open when it refuses response headers (too large, malformed):
+     * its header reader fails the exchange without closing the socket, and a server that keeps sending
+     * keeps it open for good. One connection cannot be closed from outside, so the client that holds it is
+     * replaced; the old one finishes its other exchanges and then closes, that connection with it.
+     */
+    private synchronized void retire(HttpClient broken) {
+        if (closed || client != broken) {
+            return;
+        }
+        client = newClient();
+        retiring.add(broken);
+        broken.shutdown();
+        Thread.ofVirtual().name("upstream-client-retire").start(() -> {
+            try {
+                broken.awaitTermination(Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                retiring.remove(broken);
+            }
+        });
     }
 
     /** Starts a request builder for {@code url} with the headers-timeout applied. */
@@ -57,10 +96,11 @@ public final class UpstreamHttp implements AutoCloseable {
      * close it. Connection failures and timeouts become {@link UpstreamException}s.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
+        HttpClient used = client;
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return used.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw failure(e, request, backendName);
+            throw failure(e, request, backendName, used);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException(ApiError.apiError("interrupted while waiting for the upstream"),
@@ -75,8 +115,9 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName, CallControl control) {
         control.attemptStarted();
+        HttpClient used = client;
         CompletableFuture<HttpResponse<InputStream>> pending =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+                used.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         control.onAbort(() -> pending.cancel(true));
         HttpResponse<InputStream> response;
         try {
@@ -91,7 +132,7 @@ public final class UpstreamHttp implements AutoCloseable {
             }
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
-                throw failure(io, request, backendName);
+                throw failure(io, request, backendName, used);
             }
             throw new UpstreamException(ApiError.apiError(backendName + " upstream call failed: " + cause),
                     UpstreamException.Kind.IO, 0, null, cause);
@@ -114,8 +155,15 @@ public final class UpstreamHttp implements AutoCloseable {
         return new UpstreamException(why, UpstreamException.Kind.TIMEOUT, 0, null, cause);
     }
 
-    private UpstreamException failure(IOException e, HttpRequest request, String backendName) {
+    private UpstreamException failure(IOException e, HttpRequest request, String backendName, HttpClient used) {
         String where = request.uri().getScheme() + "://" + request.uri().getAuthority();
+        if (!(e instanceof HttpTimeoutException) && !(e instanceof ConnectException)) {
+            // e.g. a server whose headers never end (the client gives up past jdk.http.maxHeaderSize)
+            LOG.warn("{}: upstream connection failed: {}", backendName, e.toString());
+            if (e instanceof ProtocolException) {
+                retire(used);
+            }
+        }
         return switch (e) {
             case HttpConnectTimeoutException t -> new UpstreamException(ApiError.overloaded(backendName
                     + " upstream did not accept a connection in time (" + where + ")"),
@@ -127,14 +175,17 @@ public final class UpstreamHttp implements AutoCloseable {
                     + " upstream is not reachable at " + where + " (connection refused)"),
                     UpstreamException.Kind.CONNECT, 0, null, e);
             default -> new UpstreamException(ApiError.overloaded(backendName + " upstream connection failed: "
-                    + describe(e)), UpstreamException.Kind.IO, 0, null, e);
+                    + reason(e)), UpstreamException.Kind.IO, 0, null, e);
         };
     }
 
-    /** The exception's message, or its type when it has none (the JDK client often has none). */
-    private static String describe(Throwable e) {
+    /** What went wrong with a connection, in words for a client: the JDK's message, not its class name. */
+    static String reason(IOException e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        return e instanceof java.io.EOFException ? "the connection closed early" : "connection error";
     }
 
     /** Sends a small request and reads the whole (bounded) body. */

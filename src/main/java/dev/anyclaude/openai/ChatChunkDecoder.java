@@ -5,6 +5,8 @@ import dev.anyclaude.api.Json;
 import dev.anyclaude.api.SseParser;
 import dev.anyclaude.stream.ModelEventSink;
 import dev.anyclaude.stream.StreamDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -19,7 +21,11 @@ public final class ChatChunkDecoder implements StreamDecoder {
 
     private static final int MALFORMED_EXCERPT = 200;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChatChunkDecoder.class);
+
     private final ChatTurn turn;
+    private int skippedLines;
+    private String firstSkipped;
 
     /** @param idGenerator makes tool-use ids for calls the upstream gave none (or a repeated one) */
     public ChatChunkDecoder(ModelEventSink sink, Supplier<String> idGenerator) {
@@ -43,6 +49,15 @@ public final class ChatChunkDecoder implements StreamDecoder {
             turn.finish();
             return;
         }
+        char first = payload.charAt(0);
+        if (first != '{' && first != '[' && first != '"') {
+            // Not JSON at all ("data: keep-alive", a proxy's status text): no chunk was lost, so it is skipped.
+            if (skippedLines++ == 0) {
+                firstSkipped = excerpt(payload);
+                LOG.warn("upstream sent a data line that is not JSON; skipping it (and any more): {}", excerpt(payload));
+            }
+            return;
+        }
         JsonNode chunk;
         try {
             chunk = Json.parse(payload);
@@ -50,15 +65,24 @@ public final class ChatChunkDecoder implements StreamDecoder {
             chunk = null;
         }
         if (chunk == null || !chunk.isObject()) {
-            String excerpt = payload.length() > MALFORMED_EXCERPT ? payload.substring(0, MALFORMED_EXCERPT) : payload;
-            turn.fail(ApiError.apiError("upstream sent a malformed chunk: " + excerpt));
+            // JSON that does not parse is a chunk cut short or mangled: its content is lost, so the turn fails.
+            LOG.warn("upstream sent a malformed chunk: {}", excerpt(payload));
+            turn.fail(ApiError.apiError("upstream sent a malformed chunk: " + excerpt(payload)));
             return;
         }
         turn.accept(chunk);
     }
 
+    private static String excerpt(String payload) {
+        return payload.length() > MALFORMED_EXCERPT ? payload.substring(0, MALFORMED_EXCERPT) + "..." : payload;
+    }
+
     @Override
     public void end() {
+        if (firstSkipped != null && !turn.ended() && !turn.started()) {
+            turn.fail(ApiError.apiError("upstream sent no chunk, only data that is not JSON: " + firstSkipped));
+            return;
+        }
         turn.endOfInput();
     }
 

@@ -70,7 +70,9 @@ public final class ChatRequestMapper {
     private static void writeMaxTokens(ObjectNode body, Integer requested, Integer cap, OpenAiFlavor flavor) {
         Integer max = requested == null ? cap : cap == null ? requested : Integer.valueOf(Math.min(requested, cap));
         if (max != null) {
-            body.put(flavor.maxTokensField(), max.intValue());
+            // max_tokens 0 is Anthropic's cache pre-warm; OpenAI and vLLM refuse 0, and one token still fills the
+            // prompt cache, which is what a pre-warm is for
+            body.put(flavor.maxTokensField(), Math.max(1, max.intValue()));
         }
     }
 

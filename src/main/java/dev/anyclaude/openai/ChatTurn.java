@@ -45,6 +45,11 @@ final class ChatTurn {
         return ended;
     }
 
+    /** Whether anything of the answer came: output, or a finish_reason. */
+    boolean started() {
+        return produced || finishReason != null;
+    }
+
     /** One chunk, or a whole completion body. */
     void accept(JsonNode body) {
         if (ended) {
@@ -101,7 +106,9 @@ final class ChatTurn {
             return;
         }
         if (finishReason == null && !produced) {
-            fail(ApiError.apiError("upstream stream ended before the response was complete"));
+            fail(ApiError.apiError(shape == Shape.CHUNK
+                    ? "upstream ended the stream ([DONE]) without any output or finish_reason"
+                    : "upstream sent a completion without any output or finish_reason"));
             return;
         }
         tools.flush(sink, "length".equals(finishReason));
@@ -130,6 +137,7 @@ final class ChatTurn {
         if (ended) {
             return;
         }
+        LOG.warn("upstream response failed: {}", error.message());
         ended = true;
         sink.accept(new ModelEvent.Failure(error));
     }

@@ -36,8 +36,15 @@ final class ChatUsage {
         return null;
     }
 
+    /**
+     * A count, kept between 0 and {@code Integer.MAX_VALUE}: an upstream's 1e30 or -5 must neither throw nor
+     * make the sums and differences of the figures overflow.
+     */
     private static Long number(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value != null && value.isNumber() ? Math.max(0, value.asLong()) : null;
+        if (value == null || !value.isNumber() || Double.isNaN(value.doubleValue())) {
+            return null;
+        }
+        return (long) Math.clamp(value.doubleValue(), 0, Integer.MAX_VALUE);
     }
 }

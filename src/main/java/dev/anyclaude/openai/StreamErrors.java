@@ -78,7 +78,8 @@ final class StreamErrors {
 
     /** The overflow in Anthropic's wording, with llama.cpp's figures when its fields carry them. */
     private static ApiError promptTooLong(JsonNode error, String message) {
-        boolean fields = error.isObject() && error.path("n_prompt_tokens").isNumber() && error.path("n_ctx").isNumber();
+        boolean fields = error.isObject() && error.path("n_prompt_tokens").canConvertToLong()
+                && error.path("n_ctx").canConvertToLong();
         return LimitErrors.rewrite(message, fields ? error.get("n_prompt_tokens").asLong() : null,
                 fields ? error.get("n_ctx").asLong() : null, true, null, null);
     }

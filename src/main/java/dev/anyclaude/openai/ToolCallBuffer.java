@@ -195,7 +195,7 @@ final class ToolCallBuffer {
 
     private static Integer indexOf(JsonNode index) {
         if (index != null && index.isIntegralNumber()) {
-            return index.asInt();
+            return index.canConvertToInt() ? index.asInt() : null;
         }
         if (index != null && index.isString()) {
             try {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** Reading what the client sent: the body, bounded, and the headers. */
 final class Bodies {
@@ -20,11 +21,20 @@ final class Bodies {
 
     /** Reads the request body; more than {@code limit} bytes is a 413 {@code request_too_large}. */
     static byte[] read(ServerRequest req, long limit) {
+        limit = Math.min(limit, Integer.MAX_VALUE - 8); // the most one array can hold
+        // A declared length over the limit is refused before a byte of the body is read.
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > limit) {
+            throw tooLarge(limit, "content-length is " + declared.getAsLong() + " bytes");
+        }
+        // Without a length (chunked) at most limit + 1 bytes are read: one more than allowed says "too large".
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (declared.isPresent()) {
+                return exactly(in, (int) declared.getAsLong());
+            }
+            byte[] body = in.readNBytes((int) limit + 1);
             if (body.length > limit) {
-                throw new ApiException(new ApiError(413, "request_too_large",
-                        "request body is larger than the limit of " + limit + " bytes"));
+                throw tooLarge(limit, "the body goes on past it");
             }
             return body;
         } catch (IOException | RuntimeException e) {
@@ -33,6 +43,27 @@ final class Bodies {
             }
             throw ApiException.invalidRequest("could not read the request body: " + e.getMessage());
         }
+    }
+
+    /** A body of known length goes straight into one array of that size: no growing copies. */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        int read = in.readNBytes(body, 0, length);
+        if (read < length) {
+            throw ApiException.invalidRequest("request body ended after " + read + " of the " + length
+                    + " bytes its content-length announced");
+        }
+        return body;
+    }
+
+    /**
+     * The connection is closed after the answer: Helidon would otherwise read and discard the rest of the
+     * body to reuse the connection, however long a chunked body goes on.
+     */
+    private static ApiException tooLarge(long limit, String detail) {
+        return new ApiException(new ApiError(413, "request_too_large",
+                "request body is larger than the limit of " + limit + " bytes (" + detail + ")",
+                Map.of("connection", "close")));
     }
 
     static ClientHeaders headers(ServerRequest req) {

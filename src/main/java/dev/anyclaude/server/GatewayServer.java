@@ -131,8 +131,19 @@ public final class GatewayServer implements AutoCloseable {
                 .get("/api/hello", (req, res) -> res.header("content-type", "application/json").send("{}"))
                 .get("/metrics", (req, res) -> res.header("content-type", "text/plain; version=0.0.4")
                         .send(endpoints.metrics.scrape()))
-                .any((req, res) -> HttpErrors.send(res, ApiError.notFound("no endpoint " + req.prologue().method()
-                        + " " + req.path().path() + " in anyclaude"), null));
+                .any(GatewayServer::noEndpoint);
+    }
+
+    /** An unknown path is a 404; a known one asked with the wrong method (GET /v1/messages) a 405 that says so. */
+    private static void noEndpoint(ServerRequest req, ServerResponse res) {
+        String method = req.prologue().method().text();
+        String path = req.path().path();
+        if (path.equals("/v1/messages") || path.equals("/v1/messages/count_tokens")) {
+            HttpErrors.send(res, new ApiError(405, "invalid_request_error", method + " " + path
+                    + " is not allowed: this endpoint takes POST", Map.of("allow", "POST")), null);
+            return;
+        }
+        HttpErrors.send(res, ApiError.notFound("no endpoint " + method + " " + path + " in anyclaude"), null);
     }
 
     public int port() {
@@ -186,6 +197,14 @@ public final class GatewayServer implements AutoCloseable {
             } catch (ApiException e) {
                 status = e.error().status();
                 HttpErrors.send(res, e.error(), null);
+            } catch (RuntimeException e) {
+                // a bug, not the client's fault: an Anthropic error and the trace in the log, never in the answer
+                LOG.error("count_tokens failed unexpectedly", e);
+                status = 500;
+                if (!res.isSent()) {
+                    HttpErrors.send(res, ApiError.apiError("anyclaude could not count the tokens; the gateway log"
+                            + " has the details"), null);
+                }
             } finally {
                 metrics.request("count_tokens", status, (System.nanoTime() - start) / 1_000_000);
             }

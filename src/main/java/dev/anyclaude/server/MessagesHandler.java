@@ -224,8 +224,9 @@ final class MessagesHandler {
         }
         LoopGuard.Limits limits = new LoopGuard.Limits(guards.minRepeats(), guards.minRepeatChars(),
                 guards.maxIdenticalToolCalls(), Math.max(LoopGuard.Limits.DEFAULTS.windowChars(), guards.minRepeatChars()));
+        // a floor, so a tiny max_tokens (a probe, or 0 sent on as 1) cannot make ordinary output "endless"
         Long budget = call.request().maxTokens() == null ? null
-                : (long) call.request().maxTokens() * guards.outputCharsPerToken();
+                : (long) Math.max(call.request().maxTokens(), 128) * guards.outputCharsPerToken();
         return new LoopGuard(limits, budget, () -> call.control().abort(LOOP_GUARD), out);
     }
 

@@ -59,9 +59,9 @@ class RequestParserTest {
                 Arguments.of("{\"model\":\"m\",\"max_tokens\":\"100\",\"messages\":[]}",
                         "max_tokens: Input should be a valid integer"),
                 Arguments.of("{\"model\":\"m\",\"max_tokens\":1.5,\"messages\":[]}",
-                        "max_tokens: Input should be a valid integer"),
+                        "max_tokens: Input should be a valid integer, got a number with a fractional part"),
                 Arguments.of("{\"model\":\"m\",\"max_tokens\":99999999999,\"messages\":[]}",
-                        "max_tokens: Input should be a valid integer"),
+                        "max_tokens: must be less than or equal to 2147483647, got 99999999999"),
                 Arguments.of("{\"model\":\"m\",\"max_tokens\":1}", "messages: Field required"),
                 Arguments.of("{\"model\":\"m\",\"max_tokens\":1,\"messages\":{}}", "messages: Input should be a valid list"),
                 Arguments.of(withMessages("[\"hi\"]"), "messages.0: Input should be a valid dictionary"),
@@ -124,7 +124,7 @@ class RequestParserTest {
                 Arguments.of(body(",\"stop_sequences\":\"END\""), "stop_sequences: Input should be a valid list"),
                 Arguments.of(body(",\"stop_sequences\":[\"END\",7]"), "stop_sequences.1: Input should be a valid string"),
                 Arguments.of(body(",\"temperature\":\"hot\""), "temperature: Input should be a valid number"),
-                Arguments.of(body(",\"top_k\":2.5"), "top_k: Input should be a valid integer"),
+                Arguments.of(body(",\"top_k\":2.5"), "top_k: Input should be a valid integer, got a number with a fractional part"),
                 Arguments.of(body(",\"stream\":\"true\""), "stream: Input should be a valid boolean"),
                 Arguments.of(body(",\"output_config\":\"high\""), "output_config: Input should be a valid dictionary"),
                 Arguments.of(body(",\"output_config\":{\"effort\":3}"), "output_config.effort: Input should be a valid string"));
@@ -148,12 +148,13 @@ class RequestParserTest {
 
     @Test
     void jsonArrayBodyIsRejected() {
-        assertThat(rejection(utf8("[" + body("") + "]")).message()).isEqualTo("request body must be a JSON object");
+        assertThat(rejection(utf8("[" + body("") + "]")).message())
+                .isEqualTo("request body must be a JSON object, got an array");
     }
 
     @Test
     void jsonNullBodyIsRejected() {
-        assertThat(rejection(utf8("null")).message()).isEqualTo("request body must be a JSON object");
+        assertThat(rejection(utf8("null")).message()).isEqualTo("request body must be a JSON object, got null");
     }
 
     @Test

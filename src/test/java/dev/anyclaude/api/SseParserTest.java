@@ -326,6 +326,48 @@ class SseParserTest {
                 new Seen("tail", "end"));
     }
 
+    @Test
+    void aLineLongerThanTheLimitFailsInsteadOfGrowing() {
+        Recorder recorder = new Recorder();
+        SseParser parser = new SseParser(recorder, 1024);
+        parser.feed(utf8("data: {\"ok\":1}\n\n"));
+        byte[] piece = utf8("x".repeat(100));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            for (int i = 0; i < 100; i++) {
+                parser.feed(piece);
+            }
+        }).isInstanceOf(SseParser.TooLongException.class).hasMessageContaining("1024");
+        assertThat(recorder.seen).containsExactly(new Seen(null, "{\"ok\":1}"));
+    }
+
+    @Test
+    void aLineAtTheLimitIsFine() {
+        Recorder recorder = new Recorder();
+        SseParser parser = new SseParser(recorder, 1024);
+        parser.feed(utf8("data: " + "x".repeat(1018) + "\n\n"));
+        assertThat(recorder.seen).hasSize(1);
+    }
+
+    @Test
+    void endlessDataLinesOfOneEventFailToo() {
+        SseParser parser = new SseParser(new Recorder(), 1024);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            for (int i = 0; i < 100; i++) {
+                parser.feed(utf8("data: " + "y".repeat(50) + "\n"));
+            }
+        }).isInstanceOf(SseParser.TooLongException.class);
+    }
+
+    @Test
+    void bytesThatAreNotUtf8BecomeReplacementCharactersAndAreCounted() {
+        Recorder recorder = new Recorder();
+        SseParser parser = new SseParser(recorder);
+        parser.feed(new byte[]{'d', 'a', 't', 'a', ':', ' ', 'a', (byte) 0xC3, 0x28, 'b', '\n', '\n'});
+        parser.feed(utf8("data: a real \uFFFD is fine\n\n"));
+        assertThat(recorder.seen).containsExactly(new Seen(null, "a\uFFFD(b"), new Seen(null, "a real \uFFFD is fine"));
+        assertThat(parser.malformedLines()).isEqualTo(1);
+    }
+
     private static byte[][] split(byte[] bytes, int size) {
         List<byte[]> parts = new ArrayList<>();
         for (int at = 0; at < bytes.length; at += size) {

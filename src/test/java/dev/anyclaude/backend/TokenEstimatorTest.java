@@ -60,6 +60,33 @@ class TokenEstimatorTest {
     }
 
     @Test
+    void longRunsWithoutWhitespaceAreCountedQuicklyAndNotLow() {
+        var exact = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder base64 = new StringBuilder();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 20_000; i++) {
+            base64.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        for (String text : new String[]{"a".repeat(20_000), base64.toString(), "x😀".repeat(5_000)}) {
+            long whole = exact.countTokensOrdinary(text);
+            // cutting a run loses at most the merge across each cut: never lower, at most a few percent higher
+            assertThat(TokenEstimator.count(text)).isBetween(whole, whole + whole / 20 + text.length() / 128);
+        }
+        // one letter repeated for 4 MB: seconds per megabyte when counted as one piece
+        long start = System.nanoTime();
+        TokenEstimator.count("a".repeat(4 * 1024 * 1024));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void textWithoutLongRunsIsCountedExactlyAsBefore() {
+        var exact = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+        String text = PARAGRAPH.repeat(50) + " https://example.com/" + "path/".repeat(20);
+        assertThat(TokenEstimator.count(text)).isEqualTo(exact.countTokensOrdinary(text));
+    }
+
+    @Test
     void textThatLooksLikeASpecialTokenIsCountedAsText() {
         assertThat(estimate(request(userText("<|endoftext|><|im_start|>system")))).isGreaterThan(5);
     }

@@ -691,7 +691,7 @@ class ChatChunkDecoderTest {
 
                     """;
             assertThat(decodeStream(transcript)).containsExactly(new ModelEvent.Failure(
-                    ApiError.apiError("upstream stream ended before the response was complete")));
+                    ApiError.apiError("upstream ended the stream ([DONE]) without any output or finish_reason")));
         }
 
         @Test
@@ -911,10 +911,24 @@ class ChatChunkDecoderTest {
 
         @Test
         void malformedChunkExcerptIsCappedAt200Characters() {
-            String garbage = "<html>" + "x".repeat(300);
+            String garbage = "{\"html\":" + "x".repeat(300);
             List<ModelEvent> events = decodeStream("data: " + garbage + "\n\n");
             assertThat(events).containsExactly(new ModelEvent.Failure(
-                    ApiError.apiError("upstream sent a malformed chunk: " + garbage.substring(0, 200))));
+                    ApiError.apiError("upstream sent a malformed chunk: " + garbage.substring(0, 200) + "...")));
+        }
+
+        @Test
+        void dataThatIsNotJsonAtAllIsSkipped() {
+            String transcript = "data: keep-alive\n\ndata: <b>busy</b>\n\n" + PLAIN_TEXT;
+            assertThat(decodeStream(transcript)).isEqualTo(PLAIN_TEXT_EVENTS);
+        }
+
+        @Test
+        void onlyDataThatIsNotJsonSaysWhatCame() {
+            String garbage = "<html>" + "x".repeat(300);
+            assertThat(decodeStream("data: " + garbage + "\n\n")).containsExactly(new ModelEvent.Failure(
+                    ApiError.apiError("upstream sent no chunk, only data that is not JSON: " + garbage.substring(0, 200)
+                            + "...")));
         }
 
         @Test
@@ -999,12 +1013,12 @@ class ChatChunkDecoderTest {
         void endIsIdempotentAndIgnoredAfterAFailure() {
             List<ModelEvent> events = new ArrayList<>();
             ChatChunkDecoder decoder = new ChatChunkDecoder(events::add, DecoderHarness.ids());
-            decoder.onEvent(null, "not json");
+            decoder.onEvent(null, "{not json");
             decoder.onEvent(null, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}");
             decoder.end();
             decoder.end();
             assertThat(events).containsExactly(
-                    new ModelEvent.Failure(ApiError.apiError("upstream sent a malformed chunk: not json")));
+                    new ModelEvent.Failure(ApiError.apiError("upstream sent a malformed chunk: {not json")));
             assertThat(decoder.ended()).isTrue();
         }
 

@@ -369,8 +369,13 @@ public final class FakeUpstream implements AutoCloseable {
         StringBuilder head0 = new StringBuilder(256);
         head0.append("HTTP/1.1 ").append(reply.status()).append(' ').append(reason(reply.status())).append("\r\n");
         reply.headers().forEach((name, values) -> values.forEach(v -> head0.append(name).append(": ").append(v).append("\r\n")));
+        if (reply.breakage().endlessHeaders()) {
+            endlessHeaders(out, head0);
+            return false;
+        }
+        long declared = reply.breakage().declaredLength() >= 0 ? reply.breakage().declaredLength() : body.length;
         switch (reply.framing()) {
-            case CONTENT_LENGTH -> head0.append("Content-Length: ").append(body.length).append("\r\n");
+            case CONTENT_LENGTH -> head0.append("Content-Length: ").append(declared).append("\r\n");
             case CHUNKED -> head0.append("Transfer-Encoding: chunked\r\n");
             case CLOSE_DELIMITED -> head0.append("Connection: close\r\n");
         }
@@ -429,6 +434,14 @@ public final class FakeUpstream implements AutoCloseable {
             holdUntilPeerCloses(in);
             return false;
         }
+        if (reply.breakage().endlessBody()) {
+            endlessBody(out, reply.framing());
+            return false;
+        }
+        if (reply.framing() == Framing.CONTENT_LENGTH && declared > body.length) {
+            socket.shutdownOutput();
+            return false;
+        }
         if (reply.framing() == Framing.CHUNKED) {
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -453,6 +466,34 @@ public final class FakeUpstream implements AutoCloseable {
             out.write(body, offset, length);
         }
         out.flush();
+    }
+
+    /** Up to 1 GiB: far past any limit under test, and still an end if the peer never hangs up. */
+    private static final long ENDLESS = 1L << 30;
+
+    private static void endlessHeaders(OutputStream out, CharSequence head) {
+        try {
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            for (long sent = 0; sent < ENDLESS; ) {
+                byte[] line = ("X-Filler-" + sent + ": " + "h".repeat(200) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                out.write(line);
+                sent += line.length;
+            }
+        } catch (IOException peerGone) {
+            // the peer gave up on the headers
+        }
+    }
+
+    private static void endlessBody(OutputStream out, Framing framing) {
+        byte[] filler = new byte[64 * 1024];
+        java.util.Arrays.fill(filler, (byte) 'x');
+        try {
+            for (long sent = 0; sent < ENDLESS; sent += filler.length) {
+                writePiece(out, framing, filler, 0, filler.length);
+            }
+        } catch (IOException peerGone) {
+            // the peer stopped reading
+        }
     }
 
     /**
@@ -674,7 +715,7 @@ public final class FakeUpstream implements AutoCloseable {
     /** A scripted answer. Immutable; the {@code with...} methods return changed copies. */
     public record Reply(int status, Map<String, List<String>> headers, byte[] body, Chunking chunking, Framing framing,
                         Gate stallBeforeHeaders, Gate stallGate, long stallAt, long resetAt, long holdAt,
-                        boolean closeWithoutBody, boolean dropConnection, Duration pacing) {
+                        boolean closeWithoutBody, boolean dropConnection, Duration pacing, Breakage breakage) {
 
         public Reply {
             Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -683,6 +724,7 @@ public final class FakeUpstream implements AutoCloseable {
             body = body == null ? new byte[0] : body;
             chunking = chunking == null ? Chunking.whole() : chunking;
             framing = framing == null ? Framing.CONTENT_LENGTH : framing;
+            breakage = breakage == null ? Breakage.NONE : breakage;
         }
 
         public static Reply of(int status, String contentType, byte[] body) {
@@ -691,7 +733,7 @@ public final class FakeUpstream implements AutoCloseable {
                 headers.put("Content-Type", List.of(contentType));
             }
             return new Reply(status, headers, body, Chunking.whole(), Framing.CONTENT_LENGTH, null, null, -1, -1, -1,
-                    false, false, null);
+                    false, false, null, Breakage.NONE);
         }
 
         public static Reply json(int status, String json) {
@@ -719,7 +761,7 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Closes the connection without sending anything. */
         public static Reply dropConnectionReply() {
-            return new Reply(0, Map.of(), new byte[0], null, null, null, null, -1, -1, -1, false, true, null);
+            return new Reply(0, Map.of(), new byte[0], null, null, null, null, -1, -1, -1, false, true, null, Breakage.NONE);
         }
 
         public Reply withHeader(String name, String value) {
@@ -730,35 +772,35 @@ public final class FakeUpstream implements AutoCloseable {
                 return all;
             });
             return new Reply(status, copy, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pacing);
+                    holdAt, closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         public Reply withChunking(Chunking newChunking) {
             return new Reply(status, headers, body, newChunking, framing, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing);
+                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         public Reply withFraming(Framing newFraming) {
             return new Reply(status, headers, body, chunking, newFraming, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing);
+                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         /** Blocks before the status line until {@code gate} is released (a slow prefill). */
         public Reply withStallBeforeHeaders(Gate gate) {
             return new Reply(status, headers, body, chunking, framing, gate, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pacing);
+                    holdAt, closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         /** Blocks after {@code offset} body bytes until {@code gate} is released (a silent upstream). */
         public Reply withStallAt(long offset, Gate gate) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, gate, offset, resetAt, holdAt,
-                    closeWithoutBody, dropConnection, pacing);
+                    closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         /** Resets the connection after {@code offset} body bytes (a crashed upstream). */
         public Reply withResetAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, offset,
-                    holdAt, closeWithoutBody, dropConnection, pacing);
+                    holdAt, closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         /**
@@ -767,23 +809,61 @@ public final class FakeUpstream implements AutoCloseable {
          */
         public Reply withHoldAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    offset, closeWithoutBody, dropConnection, pacing);
+                    offset, closeWithoutBody, dropConnection, pacing, breakage);
         }
 
         /** Sends the status line and headers, then closes the connection without a body. */
         public Reply withCloseWithoutBody() {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, true, dropConnection, pacing);
+                    holdAt, true, dropConnection, pacing, breakage);
         }
 
         /** Waits {@code pause} after each piece of the body: a slow drip that never goes quite silent. */
         public Reply withPacing(Duration pause) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pause);
+                    holdAt, closeWithoutBody, dropConnection, pause, breakage);
+        }
+
+        /**
+         * Sends the status line and then header lines forever, never the blank line that ends them, until the
+         * peer closes the connection: a broken server, or something that is not an HTTP server at all.
+         */
+        public Reply withEndlessHeaders() {
+            return withBreakage(new Breakage(true, false, breakage.declaredLength()));
+        }
+
+        /**
+         * After the body, keeps sending filler bytes ({@code x}, no line break, in the reply's framing) until the
+         * peer closes the connection: an SSE line that never ends.
+         */
+        public Reply withEndlessBody() {
+            return withBreakage(new Breakage(breakage.endlessHeaders(), true, breakage.declaredLength()));
+        }
+
+        /**
+         * Announces a Content-Length of {@code length} while sending the body as it is; when that is shorter
+         * than announced, the connection is closed after it.
+         */
+        public Reply withDeclaredLength(long length) {
+            return withBreakage(new Breakage(breakage.endlessHeaders(), breakage.endlessBody(), length));
+        }
+
+        private Reply withBreakage(Breakage newBreakage) {
+            return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
+                    holdAt, closeWithoutBody, dropConnection, pacing, newBreakage);
         }
 
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Ways of breaking HTTP itself, for the upstream-garbage tests.
+     *
+     * @param declaredLength the Content-Length to announce, or -1 for the body's real length
+     */
+    public record Breakage(boolean endlessHeaders, boolean endlessBody, long declaredLength) {
+        public static final Breakage NONE = new Breakage(false, false, -1);
     }
 }
