@@ -961,7 +961,7 @@ class ChatRequestMapperTest {
                     "0f8e3c1a-session")).get("session_id").stringValue()).isEqualTo("0f8e3c1a-session");
             assertThat(ChatRequestMapper.map(request, new ChatRequestMapper.Options(OpenAiFlavor.OPENROUTER, null, null,
                     null)).has("session_id")).isFalse();
-            assertThat(ChatRequestMapper.map(request, new ChatRequestMapper.Options(OpenAiFlavor.VLLM, null, null,
+            assertThat(ChatRequestMapper.map(request, new ChatRequestMapper.Options(OpenAiFlavor.LMSTUDIO, null, null,
                     "0f8e3c1a-session")).has("session_id")).isFalse();
         }
 
