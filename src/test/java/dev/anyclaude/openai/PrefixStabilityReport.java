@@ -1,22 +1,42 @@
 package dev.anyclaude.openai;
 
+import dev.anyclaude.api.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Prints the prefix-stability figures of docs/PREFIX_STABILITY.md: every replayed Claude Code session
  * ({@link ClaudeCodeSessions}) mapped for each backend flavor, measured by {@link PrefixMeter}. Run with
- * {@code scripts/measure-prefix} (arguments: flavors for the per-step tables, default {@code llamacpp}).
+ * {@code scripts/measure-prefix/run.sh} (arguments: flavors for the per-step tables, default {@code llamacpp};
+ * {@code --dump DIR} writes the first flavor's upstream bodies instead, for rendering with a chat template).
  */
 public final class PrefixStabilityReport {
 
     private PrefixStabilityReport() {
     }
 
-    public static void main(String[] args) {
-        List<OpenAiFlavor> detailed = args.length == 0 ? List.of(OpenAiFlavor.LLAMACPP)
-                : java.util.Arrays.stream(args).map(a -> OpenAiFlavor.resolve(a, null)).toList();
+    public static void main(String[] args) throws IOException {
+        List<String> flavorNames = new ArrayList<>();
+        Path dump = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--dump") && i + 1 < args.length) {
+                dump = Path.of(args[++i]);
+            } else {
+                flavorNames.add(args[i]);
+            }
+        }
+        List<OpenAiFlavor> detailed = flavorNames.isEmpty() ? List.of(OpenAiFlavor.LLAMACPP)
+                : flavorNames.stream().map(a -> OpenAiFlavor.resolve(a, null)).toList();
         List<ClaudeCodeSessions.Session> sessions = ClaudeCodeSessions.all();
+        if (dump != null) {
+            dump(sessions, detailed.getFirst(), dump);
+            return;
+        }
         for (OpenAiFlavor flavor : detailed) {
             System.out.println("### Per step, " + name(flavor) + "\n");
             System.out.println("| session | step | turn k+1 prompt bytes | common prefix | share | best possible | "
@@ -61,6 +81,21 @@ public final class PrefixStabilityReport {
             System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s |%n", name(flavor), steps, bodyPrefix,
                     appendOnly, percent((double) common / prompt), percent((double) best / prompt),
                     percent((double) rawCommon / rawPrompt));
+        }
+    }
+
+    /** Writes each session's upstream bodies as DIR/NN-session/NN.json, for rendering with a real chat template. */
+    private static void dump(List<ClaudeCodeSessions.Session> sessions, OpenAiFlavor flavor, Path dir)
+            throws IOException {
+        for (int s = 0; s < sessions.size(); s++) {
+            ClaudeCodeSessions.Session session = sessions.get(s);
+            Path sessionDir = dir.resolve(String.format(Locale.ROOT, "%02d-%s", s + 1,
+                    session.name().replaceAll("[^a-zA-Z0-9.-]+", "-")));
+            Files.createDirectories(sessionDir);
+            for (int t = 0; t < session.turns().size(); t++) {
+                Files.write(sessionDir.resolve(String.format(Locale.ROOT, "%02d.json", t + 1)),
+                        Json.bytes(PrefixMeter.upstream(session.turns().get(t), flavor)));
+            }
         }
     }
 
