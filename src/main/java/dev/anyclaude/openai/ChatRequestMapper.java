@@ -22,13 +22,22 @@ public final class ChatRequestMapper {
      * @param flavor             the backend dialect; null means {@link OpenAiFlavor#GENERIC}
      * @param upstreamModel      the backend's model id; null keeps the request's model
      * @param maxOutputTokensCap an upper bound for the output tokens, or null for none
-     * @param sessionId          the client session (Claude Code's session id), used for sticky routing
+     * @param sessionId          the client session (Claude Code's X-Claude-Code-Session-Id), used for sticky
+     *                           routing and cache keys; null falls back to the session in metadata.user_id
      */
     public record Options(OpenAiFlavor flavor, String upstreamModel, Integer maxOutputTokensCap, String sessionId) {
         public Options {
             flavor = flavor == null ? OpenAiFlavor.GENERIC : flavor;
         }
     }
+
+    /**
+     * A conservative bound (the reference gives none for the key; 64 is OpenAI's limit on the neighbouring
+     * safety_identifier). Claude Code's session ids are 36-character UUIDs, so this only guards odd clients.
+     */
+    private static final int PROMPT_CACHE_KEY_MAX = 64;
+    /** OpenRouter documents session_id up to 256 characters; vLLM gets the same bound. */
+    private static final int SESSION_ID_MAX = 256;
 
     private ChatRequestMapper() {
     }
@@ -106,22 +115,35 @@ public final class ChatRequestMapper {
         jsonSchema.put("strict", true);
     }
 
+    /**
+     * Cache and affinity hints, only where the backend documents them: strict servers (OpenAI) reject
+     * fields they do not know, and a generic server could be any of them. All of them go after the
+     * messages, so they never disturb the prefix of the body.
+     */
     private static void writeFlavorExtras(ObjectNode body, MessagesRequest request, Options options) {
+        String session = SessionKey.of(options.sessionId(), request);
         switch (options.flavor()) {
-            case OPENROUTER -> {
-                // Sticky routing: keeps a conversation on the provider that holds its prompt cache.
-                if (options.sessionId() != null && !options.sessionId().isBlank()) {
-                    body.put("session_id", options.sessionId());
-                }
-            }
+            // Routes the session's requests to the machine that holds its cached prefix.
+            case OPENAI -> putIfPresent(body, "prompt_cache_key", session, PROMPT_CACHE_KEY_MAX);
+            // Sticky routing: keeps a conversation on the provider that holds its prompt cache.
+            case OPENROUTER -> putIfPresent(body, "session_id", session, SESSION_ID_MAX);
+            // Default true in current builds; older builds and some forks default to false.
             case LLAMACPP -> body.put("cache_prompt", true);
             case VLLM -> {
                 if (ReasoningControls.thinkingOn(request)) {
                     body.put("include_reasoning", true);
                 }
+                // Sticky routing for prefix-cache affinity behind a router.
+                putIfPresent(body, "session_id", session, SESSION_ID_MAX);
             }
             default -> {
             }
+        }
+    }
+
+    private static void putIfPresent(ObjectNode body, String field, String session, int maxLength) {
+        if (session != null) {
+            body.put(field, SessionKey.bounded(session, maxLength));
         }
     }
 }

@@ -34,6 +34,7 @@ final class ChatTurn {
     private String stopSequence;
     private JsonNode usage;
     private JsonNode timings;
+    private Long tokensCached;
 
     ChatTurn(ModelEventSink sink, Supplier<String> idGenerator, Shape shape) {
         this.sink = sink;
@@ -66,6 +67,9 @@ final class ChatTurn {
         }
         if (body.path("timings").isObject()) {
             timings = body.get("timings");
+        }
+        if (body.path("tokens_cached").isNumber()) {
+            tokensCached = body.get("tokens_cached").asLong();
         }
         JsonNode choice = firstChoice(body);
         if (choice == null) {
@@ -112,8 +116,9 @@ final class ChatTurn {
             return;
         }
         tools.flush(sink, "length".equals(finishReason));
-        if (usage != null) {
-            sink.accept(ChatUsage.from(usage, timings));
+        ModelEvent.Usage figures = ChatUsage.from(usage, timings, tokensCached);
+        if (figures != null) {
+            sink.accept(figures);
         }
         sink.accept(finishEvent(finishReason == null ? "stop" : finishReason));
         ended = true;

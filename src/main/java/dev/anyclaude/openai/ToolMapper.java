@@ -13,7 +13,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code tools}, {@code tool_choice} and {@code parallel_tool_calls} for Chat Completions. */
@@ -51,29 +54,37 @@ final class ToolMapper {
     /**
      * Client tools that belong in the prompt. Server and versioned Anthropic tools have nobody to run them
      * here. A {@code defer_loading} tool enters the prompt only once a {@code tool_reference} in the
-     * history loaded it, as on the Anthropic API; loaded ones go after the eager ones so that loading a
-     * tool appends to the tool list instead of changing its middle (prefix caches).
+     * history loaded it, as on the Anthropic API. Claude Code inserts a loaded tool into {@code tools[]} in
+     * name order, which changes the middle of the tool list; here loaded tools go after the eager ones, in
+     * the order the history first references them, so each load only appends to the tool list and the
+     * rendered prompt before it stays cached. The order follows from the request alone: Claude Code keeps
+     * the whole history, so no session state is needed.
      */
     static List<Tool> sentTools(MessagesRequest request) {
-        Set<String> loaded = referencedToolNames(request.messages());
-        List<Tool> eager = new ArrayList<>();
-        List<Tool> deferred = new ArrayList<>();
+        Map<String, Tool> deferred = new LinkedHashMap<>();
+        List<Tool> sent = new ArrayList<>();
         for (Tool tool : request.tools()) {
             if (!tool.isCustom()) {
                 continue;
             }
             if (!tool.deferLoading()) {
-                eager.add(tool);
-            } else if (loaded.contains(tool.name())) {
-                deferred.add(tool);
+                sent.add(tool);
+            } else {
+                deferred.putIfAbsent(tool.name(), tool);
             }
         }
-        eager.addAll(deferred);
-        return eager;
+        for (String name : referencedToolNames(request.messages())) {
+            Tool tool = deferred.get(name);
+            if (tool != null) {
+                sent.add(tool);
+            }
+        }
+        return sent;
     }
 
+    /** Tool names of the {@code tool_reference} blocks in the history, each once, in order of first mention. */
     static Set<String> referencedToolNames(List<Message> messages) {
-        Set<String> names = new HashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         for (Message message : messages) {
             collectReferences(message.content(), names);
         }

@@ -705,8 +705,9 @@ class ChatRequestMapperTest {
                       {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[
                         {"type":"tool_reference","tool_name":"NotebookEdit"},{"type":"tool_reference","tool_name":"CronList"}]},
                         {"type":"text","text":"Tool loaded."}]}]"""));
-            // Loaded tools go after the eager ones, in their original order, so the tool prefix stays put.
-            assertThat(toolNames(after)).containsExactly("Agent", "Edit", "Write", "CronList", "NotebookEdit");
+            // Loaded tools go after the eager ones, in the order the history references them, so the tool
+            // prefix stays put.
+            assertThat(toolNames(after)).containsExactly("Agent", "Edit", "Write", "NotebookEdit", "CronList");
         }
 
         @Test
@@ -960,7 +961,7 @@ class ChatRequestMapperTest {
                     "0f8e3c1a-session")).get("session_id").stringValue()).isEqualTo("0f8e3c1a-session");
             assertThat(ChatRequestMapper.map(request, new ChatRequestMapper.Options(OpenAiFlavor.OPENROUTER, null, null,
                     null)).has("session_id")).isFalse();
-            assertThat(ChatRequestMapper.map(request, new ChatRequestMapper.Options(OpenAiFlavor.VLLM, null, null,
+            assertThat(ChatRequestMapper.map(request, new ChatRequestMapper.Options(OpenAiFlavor.LMSTUDIO, null, null,
                     "0f8e3c1a-session")).has("session_id")).isFalse();
         }
 
