@@ -58,7 +58,7 @@ public final class FakeUpstream implements AutoCloseable {
     private FakeUpstream(Function<RecordedRequest, Reply> handler) throws IOException {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
         this.acceptor = Thread.ofVirtual().name("fake-upstream-accept-" + server.getLocalPort()).unstarted(this::acceptLoop);
         threads.add(acceptor);
         acceptor.start();
