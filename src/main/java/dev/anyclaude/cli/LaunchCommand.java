@@ -70,7 +70,8 @@ final class LaunchCommand implements Callable<Integer> {
 
     @Option(names = "--context-window", paramLabel = "TOKENS",
             description = "The model's context window, passed to Claude Code (CLAUDE_CODE_MAX_CONTEXT_TOKENS and "
-                    + "CLAUDE_CODE_AUTO_COMPACT_WINDOW) so it compacts in time; unset values it leaves at Claude Code's default.")
+                    + "CLAUDE_CODE_AUTO_COMPACT_WINDOW) so that it compacts in time; without it Claude Code assumes "
+                    + "1M tokens for a model it does not know.")
     Integer contextWindow;
 
     @Option(names = "--log-file", paramLabel = "FILE",
@@ -215,9 +216,17 @@ final class LaunchCommand implements Callable<Integer> {
                 startup.disarm();
                 err.println("anyclaude: cannot run " + claude + ": " + e.getMessage());
                 return CLAUDE_NOT_RUNNABLE;
-            } catch (IllegalArgumentException e) {
-                startup.disarm();
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            } catch (RuntimeException e) {
+                Signals.Kind signal = startup.disarm();
+                if (signal != null) {
+                    // a signal interrupted a start-up step that does not expect interrupts (the gateway's start)
+                    err.println("anyclaude: stopped by SIG" + signal + " before claude started");
+                    return signal.exitStatus();
+                }
+                if (e instanceof IllegalArgumentException) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+                throw e;
             } finally {
                 signals.handleWith(kind -> LOG.info("SIG{} while stopping: ignored", kind));
                 startup.disarm();
@@ -235,7 +244,8 @@ final class LaunchCommand implements Callable<Integer> {
 
     /**
      * The context window the upstream reports for the model, when it can tell. Context-window discovery (the
-     * {@code doctor} work) plugs in here; a window given with {@code --context-window} wins over it.
+     * {@code doctor} work) plugs in here: it is called once the upstream answers (a model server anyclaude started
+     * is up) and before claude starts; a window given with {@code --context-window} wins over what it returns.
      */
     OptionalInt discoverContextWindow(GatewayConfig config) {
         return OptionalInt.empty();

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 @Command(name = "anyclaude",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        customSynopsis = {"anyclaude [OPTIONS] [-- CLAUDE_ARGS...]", "anyclaude COMMAND [OPTIONS]"},
+        customSynopsis = {"anyclaude [OPTIONS] [-- CLAUDE_ARGS...]", "       anyclaude COMMAND [OPTIONS]"},
         description = {"Run Claude Code (and any Anthropic Messages API client) on any model.",
                 "Without a command: start the gateway on a free loopback port, run claude in this terminal "
                         + "pointed at it, with the arguments after --, and exit with its exit status."},
