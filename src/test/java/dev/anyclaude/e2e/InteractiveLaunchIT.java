@@ -122,7 +122,7 @@ class InteractiveLaunchIT {
         throw new AssertionError("no gateway log with 'listening on' in " + logs);
     }
 
-    /** The launcher's JVM and claude: the pane's shell's descendants. */
+    /** The launcher's JVM, claude and whatever claude runs at the moment: the pane's shell's descendants. */
     private List<ProcessHandle> launched() throws Exception {
         long shell = tmux.panePid(SESSION);
         List<ProcessHandle> all = new ArrayList<>(ProcessHandle.of(shell).orElseThrow().descendants().toList());
@@ -190,7 +190,9 @@ class InteractiveLaunchIT {
         new ProcessBuilder("/bin/sh", "-c", "kill -s INT " + jvm.pid()).inheritIO().start().waitFor();
         Thread.sleep(2500);
 
-        assertThat(launched).allSatisfy(p -> assertThat(Leftovers.running(p.pid()))
+        List<ProcessHandle> jvmAndClaude = new ArrayList<>(List.of(jvm));
+        jvmAndClaude.addAll(jvm.children().toList());
+        assertThat(jvmAndClaude).hasSize(2).allSatisfy(p -> assertThat(Leftovers.running(p.pid()))
                 .as("pid " + p.pid() + " " + Leftovers.commandLine(p.pid()) + " survives Ctrl-C").isTrue());
         assertThat(health(port)).as("the gateway still serves").isEqualTo(200);
         ask("are you still there?", ScriptedConversation.REPLY);
