@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Interactive Claude Code through the launcher, in a real terminal: tmux runs {@code anyclaude} in a throw-away
  * HOME (onboarding seeded), the test types at claude's prompt and reads the screen. Checked: a prompt gets the
  * fake model's answer, {@code /exit} ends claude and the launcher with status 0 and closes the session; Ctrl-C
- * leaves the launcher and its gateway running and claude usable; closing the terminal stops everything.
+ * leaves the launcher and its gateway running and claude usable; Ctrl-Z in a job-control shell suspends the job and
+ * {@code fg} brings claude back working; closing the terminal stops everything.
  */
 class InteractiveLaunchIT {
 
@@ -53,6 +54,7 @@ class InteractiveLaunchIT {
     private Path project;
     private Path home;
     private Path exitFile;
+    private Path run;
     private FakeUpstream upstream;
     private FakeUpstream trap;
     private Tmux tmux;
@@ -71,12 +73,16 @@ class InteractiveLaunchIT {
 
         List<String> command = LauncherProcess.command(List.of("--base-url", upstream.baseUrl() + "/v1",
                 "--protocol", "openai", "--claude-bin", ClaudeCli.binary().toString()));
-        Path run = tmp.resolve("run.sh");
+        run = tmp.resolve("run.sh");
         Files.writeString(run, "cd " + quote(project.toString()) + "\n"
                 + String.join(" ", command.stream().map(InteractiveLaunchIT::quote).toList()) + "\n"
                 + "echo $? > " + quote(exitFile.toString()) + "\n");
-        tmux.newSession(SESSION, 160, 50, "sh " + quote(run.toString()));
         GatewayProcess.jar();
+    }
+
+    /** The launcher as the terminal's only program. */
+    private void startLauncher() throws Exception {
+        tmux.newSession(SESSION, 160, 50, "sh " + quote(run.toString()));
     }
 
     @AfterEach
@@ -164,6 +170,7 @@ class InteractiveLaunchIT {
 
     @Test
     void aPromptGetsTheModelsAnswerAndExitEndsEverything() throws Exception {
+        startLauncher();
         awaitPrompt();
         List<ProcessHandle> launched = launched();
         int port = gatewayPort();
@@ -179,6 +186,7 @@ class InteractiveLaunchIT {
 
     @Test
     void ctrlCLeavesTheLauncherAndGatewayRunningAndClaudeUsable() throws Exception {
+        startLauncher();
         awaitPrompt();
         List<ProcessHandle> launched = launched();
         ProcessHandle jvm = launcherJvm(launched);
@@ -204,6 +212,7 @@ class InteractiveLaunchIT {
 
     @Test
     void closingTheTerminalStopsClaudeTheLauncherAndTheGateway() throws Exception {
+        startLauncher();
         awaitPrompt();
         List<ProcessHandle> launched = launched();
         int port = gatewayPort();
@@ -211,5 +220,33 @@ class InteractiveLaunchIT {
         tmux.tmux("kill-session", "-t", SESSION);
 
         assertNothingLeft(launched, port);
+    }
+
+    @Test
+    void ctrlZSuspendsTheWholeJobAndFgBringsClaudeBackWorking() throws Exception {
+        tmux.newSession(SESSION, 160, 50, "bash --norc --noprofile -i");
+        tmux.awaitScreen(SESSION, s -> s.contains("$") || s.contains("#"), START, "bash's prompt");
+        tmux.type(SESSION, "sh " + quote(run.toString()));
+        tmux.press(SESSION, "Enter");
+        awaitPrompt();
+        int port = gatewayPort();
+
+        // claude suspends its whole process group, the launcher with it, and the shell takes the terminal back
+        tmux.press(SESSION, "C-z");
+        tmux.awaitScreen(SESSION, s -> s.contains("Stopped"), ANSWER, "the shell's 'Stopped' job line");
+        tmux.type(SESSION, "fg");
+        tmux.press(SESSION, "Enter");
+        Thread.sleep(1000);
+        ask("back again?", ScriptedConversation.REPLY);
+        tmux.type(SESSION, "/exit");
+        Thread.sleep(300);
+        tmux.press(SESSION, "Enter");
+
+        assertThat(LauncherProcess.awaitFile(exitFile, Duration.ofSeconds(60)).strip()).isEqualTo("0");
+        tmux.type(SESSION, "exit");
+        tmux.press(SESSION, "Enter");
+        tmux.awaitSessionEnd(SESSION, Duration.ofSeconds(30));
+        assertClosed(port);
+        Leftovers.assertNoneUnder(tmp, Duration.ofSeconds(15));
     }
 }
