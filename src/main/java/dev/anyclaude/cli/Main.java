@@ -5,16 +5,21 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code anyclaude} command. */
+import java.util.concurrent.Callable;
+
+/** The {@code anyclaude} command: without a subcommand it launches Claude Code through the gateway. */
 @Command(name = "anyclaude",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Run Claude Code (and any Anthropic Messages API client) on any model.",
+        customSynopsis = {"anyclaude [OPTIONS] [-- CLAUDE_ARGS...]", "       anyclaude COMMAND [OPTIONS]"},
+        description = {"Run Claude Code (and any Anthropic Messages API client) on any model.",
+                "Without a command: start the gateway on a free loopback port, run claude in this terminal "
+                        + "pointed at it, with the arguments after --, and exit with its exit status."},
         subcommands = {ServeCommand.class, ParseCommand.class, DoctorCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    LaunchCommand launch = new LaunchCommand();
 
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -37,8 +42,8 @@ public final class Main implements Runnable {
     }
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() throws Exception {
+        return launch.call();
     }
 
     /** The version from the jar manifest, when there is one. */

@@ -76,9 +76,9 @@ class ServeCommandTest {
     }
 
     @Test
-    void noSubcommandPrintsTheUsageToTheCommandsOutput() {
-        assertThat(run()).isZero();
-        assertThat(out.toString()).contains("Usage: anyclaude", "serve");
+    void noSubcommandLaunchesClaudeAndSoNeedsAnUpstreamFirst() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--base-url=<baseUrl>'", "Usage: anyclaude");
     }
 
     @Test

@@ -55,10 +55,10 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger activeExchanges = new AtomicInteger();
 
-    private FakeUpstream(Function<RecordedRequest, Reply> handler) throws IOException {
+    private FakeUpstream(int port, Function<RecordedRequest, Reply> handler) throws IOException {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         this.acceptor = Thread.ofVirtual().name("fake-upstream-accept-" + server.getLocalPort()).unstarted(this::acceptLoop);
         threads.add(acceptor);
         acceptor.start();
@@ -66,10 +66,15 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** Starts a server on 127.0.0.1 with an ephemeral port. */
     public static FakeUpstream start(Function<RecordedRequest, Reply> handler) {
+        return start(0, handler);
+    }
+
+    /** Starts a server on 127.0.0.1:{@code port} (0: an ephemeral one), as a model server a script starts. */
+    public static FakeUpstream start(int port, Function<RecordedRequest, Reply> handler) {
         try {
-            return new FakeUpstream(handler);
+            return new FakeUpstream(port, handler);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start fake upstream", e);
+            throw new IllegalStateException("cannot start fake upstream on port " + port, e);
         }
     }
 

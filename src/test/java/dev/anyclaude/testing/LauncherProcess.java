@@ -1,0 +1,168 @@
+package dev.anyclaude.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged launcher, {@code java -jar anyclaude.jar ARGS}, as a child process: run in a project directory with
+ * a throw-away HOME and an environment of only PATH, HOME, the extra variables a test gives, and every proxy
+ * variable pointing at a loopback trap, so that nothing claude or the gateway sends can leave the machine. Output
+ * goes to files; the gateway port is read from the launcher's {@code anyclaude: gateway http://127.0.0.1:PORT} line.
+ */
+public final class LauncherProcess {
+
+    private static final Pattern GATEWAY = Pattern.compile("anyclaude: gateway http://127\\.0\\.0\\.1:(\\d+)");
+
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+    private final List<String> command;
+
+    private LauncherProcess(Process process, Path stdout, Path stderr, List<String> command) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.command = command;
+    }
+
+    /** The environment a launcher runs with in tests: PATH, HOME, no auto-update, all egress to the trap. */
+    public static Map<String, String> baseEnvironment(Path home, int proxyTrapPort) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String path = System.getenv("PATH");
+        env.put("PATH", path == null ? "/usr/bin:/bin" : path);
+        env.put("HOME", home.toString());
+        env.put("DISABLE_AUTOUPDATER", "1");
+        String trap = "http://127.0.0.1:" + proxyTrapPort;
+        for (String name : List.of("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy")) {
+            env.put(name, trap);
+        }
+        env.put("NO_PROXY", "127.0.0.1,localhost");
+        env.put("no_proxy", "127.0.0.1,localhost");
+        return env;
+    }
+
+    /** {@code java -jar anyclaude.jar args...} with the JVM the tests run on. */
+    public static List<String> command(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(GatewayProcess.jar().toString());
+        command.addAll(args);
+        return command;
+    }
+
+    /** Starts the launcher in {@code project} with exactly {@code env}; stdin is {@code /dev/null}. */
+    public static LauncherProcess start(Path project, Map<String, String> env, List<String> args) throws IOException {
+        List<String> command = command(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile(project.getParent(), "launcher-stdout", ".txt");
+        Path err = Files.createTempFile(project.getParent(), "launcher-stderr", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return new LauncherProcess(builder.start(), out, err, command);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String stdout() {
+        return read(stdout);
+    }
+
+    public String stderr() {
+        return read(stderr);
+    }
+
+    /** The gateway port from the launcher's banner, waiting up to {@code wait} for it. */
+    public int gatewayPort(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Matcher m = GATEWAY.matcher(stderr());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no 'anyclaude: gateway http://127.0.0.1:PORT' line from the launcher\n"
+                        + describe());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits for the launcher to exit; kills it (and fails) after {@code timeout}. Returns its exit status. */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("the launcher did not exit within " + timeout + " and was killed\n" + describe());
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIG{@code name} to the launcher's JVM only. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + name + " " + process.pid()).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("could not send SIG" + name + " to " + process.pid());
+        }
+    }
+
+    public String describe() {
+        String status = process.isAlive() ? "running" : "exit status " + process.exitValue();
+        return String.join(" ", command) + "\n" + status + "\n--- stdout ---\n" + stdout() + "\n--- stderr ---\n" + stderr();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    /** Waits up to {@code wait} for {@code file} to exist, empty or not. */
+    public static void awaitExists(Path file, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(file + " did not appear within " + wait);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits up to {@code wait} for {@code file} to exist and be non-empty; its content. */
+    public static String awaitFile(Path file, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.size(file) > 0) {
+                    return Files.readString(file, StandardCharsets.UTF_8);
+                }
+            } catch (IOException e) {
+                // not there yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(file + " did not appear within " + wait);
+    }
+}
