@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import dev.anyclaude.backend.ContextWindow;
+import dev.anyclaude.backend.UpstreamHttp;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.launch.ClaudeBinary;
 import dev.anyclaude.launch.ClaudeEnvironment;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /**
@@ -248,6 +251,18 @@ final class LaunchCommand implements Callable<Integer> {
      * is up) and before claude starts; a window given with {@code --context-window} wins over what it returns.
      */
     OptionalInt discoverContextWindow(GatewayConfig config) {
+        if (ClaudeEnvironment.usesClientCredentialsFor(config)) {
+            return OptionalInt.empty(); // Anthropic itself: Claude Code knows its models' windows
+        }
+        try (UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), java.time.Duration.ofSeconds(10))) {
+            OptionalLong window = ContextWindow.discover(config, config.model(), http, System.getenv());
+            if (window.isPresent()) {
+                LOG.info("context window {} tokens, as the upstream reports it", window.getAsLong());
+                return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, window.getAsLong()));
+            }
+        } catch (RuntimeException e) {
+            LOG.info("context window not discovered: {}", e.getMessage());
+        }
         return OptionalInt.empty();
     }
 

@@ -40,9 +40,12 @@ import java.util.OptionalInt;
  * @param contextWindow         the model's context window in tokens, when known
  * @param maxOutputTokens       the most output tokens a request should ask for, when known
  * @param apiTimeout            Claude Code's per-request timeout
+ * @param models                Claude Code's model variables ({@code ANTHROPIC_MODEL}, {@code ANTHROPIC_DEFAULT_*_MODEL})
+ *                              naming the configured upstream models, so Claude Code asks for them by name: an id
+ *                              it does not know is also what makes it use the context window given above
  */
 public record ClaudeEnvironment(String gatewayUrl, boolean usesClientCredentials, OptionalInt contextWindow,
-                                OptionalInt maxOutputTokens, Duration apiTimeout) {
+                                OptionalInt maxOutputTokens, Duration apiTimeout, Map<String, String> models) {
 
     public static final String BASE_URL = "ANTHROPIC_BASE_URL";
     public static final String API_KEY = "ANTHROPIC_API_KEY";
@@ -65,6 +68,7 @@ public record ClaudeEnvironment(String gatewayUrl, boolean usesClientCredentials
         Objects.requireNonNull(contextWindow, "contextWindow");
         Objects.requireNonNull(maxOutputTokens, "maxOutputTokens");
         Objects.requireNonNull(apiTimeout, "apiTimeout");
+        models = models == null ? Map.of() : Map.copyOf(models);
         requirePositive(contextWindow, "context window");
         requirePositive(maxOutputTokens, "max output tokens");
         if (apiTimeout.isNegative() || apiTimeout.isZero()) {
@@ -80,7 +84,32 @@ public record ClaudeEnvironment(String gatewayUrl, boolean usesClientCredentials
         OptionalInt maxOutput = config.maxOutputTokens() == null ? OptionalInt.empty()
                 : OptionalInt.of(config.maxOutputTokens());
         return new ClaudeEnvironment(gatewayUrl(host, port), usesClientCredentials(config), contextWindow, maxOutput,
-                config.deadlines().total().plus(API_TIMEOUT_MARGIN));
+                config.deadlines().total().plus(API_TIMEOUT_MARGIN), modelVariables(config));
+    }
+
+    /**
+     * The configured upstream models as Claude Code's model variables: the default as its main model, the tier
+     * models as its opus, sonnet and haiku aliases (haiku also serves its background requests). None for an
+     * upstream that is Anthropic itself.
+     */
+    static Map<String, String> modelVariables(GatewayConfig config) {
+        Map<String, String> models = new LinkedHashMap<>();
+        if (usesClientCredentials(config)) {
+            return models;
+        }
+        if (config.model() != null) {
+            models.put("ANTHROPIC_MODEL", config.model());
+        }
+        if (config.tiers().opus() != null) {
+            models.put("ANTHROPIC_DEFAULT_OPUS_MODEL", config.tiers().opus());
+        }
+        if (config.tiers().sonnet() != null) {
+            models.put("ANTHROPIC_DEFAULT_SONNET_MODEL", config.tiers().sonnet());
+        }
+        if (config.tiers().haiku() != null) {
+            models.put("ANTHROPIC_DEFAULT_HAIKU_MODEL", config.tiers().haiku());
+        }
+        return models;
     }
 
     /**
@@ -92,7 +121,8 @@ public record ClaudeEnvironment(String gatewayUrl, boolean usesClientCredentials
         if (contextWindow.isPresent() || discovered.isEmpty()) {
             return this;
         }
-        return new ClaudeEnvironment(gatewayUrl, usesClientCredentials, discovered, maxOutputTokens, apiTimeout);
+        return new ClaudeEnvironment(gatewayUrl, usesClientCredentials, discovered, maxOutputTokens, apiTimeout,
+                models);
     }
 
     /** The complete environment for {@code claude}: {@code userEnv} with the gateway's settings applied. */
@@ -120,6 +150,7 @@ public record ClaudeEnvironment(String gatewayUrl, boolean usesClientCredentials
             addUnlessSet(added, userEnv, MAX_OUTPUT_TOKENS, Integer.toString(maxOutputTokens.getAsInt()));
         }
         addUnlessSet(added, userEnv, API_TIMEOUT_MS, Long.toString(apiTimeout.toMillis()));
+        models.forEach((name, value) -> addUnlessSet(added, userEnv, name, value));
         return added;
     }
 
@@ -132,6 +163,10 @@ public record ClaudeEnvironment(String gatewayUrl, boolean usesClientCredentials
      * True when the gateway passes the client's credentials upstream and they matter: an Anthropic upstream with no
      * key of the gateway's own that is Anthropic itself, or any server it relays to verbatim.
      */
+    public static boolean usesClientCredentialsFor(GatewayConfig config) {
+        return usesClientCredentials(config);
+    }
+
     static boolean usesClientCredentials(GatewayConfig config) {
         if (config.protocol() != Protocol.ANTHROPIC || config.apiKeyEnv() != null) {
             return false;

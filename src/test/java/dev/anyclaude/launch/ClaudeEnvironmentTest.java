@@ -39,6 +39,29 @@ class ClaudeEnvironmentTest {
     }
 
     @Test
+    void theConfiguredModelsBecomeClaudeCodesModelVariables() {
+        GatewayConfig config = OPENAI.withModel("qwen3-coder-30b")
+                .withTiers(new dev.anyclaude.config.TierModels(null, "glm-4.7", "qwen3-4b"));
+
+        Map<String, String> child = env(config).applyTo(PLAIN_USER);
+
+        // an id Claude Code does not know is also what makes it take CLAUDE_CODE_MAX_CONTEXT_TOKENS
+        assertThat(child).containsEntry("ANTHROPIC_MODEL", "qwen3-coder-30b")
+                .containsEntry("ANTHROPIC_DEFAULT_SONNET_MODEL", "glm-4.7")
+                .containsEntry("ANTHROPIC_DEFAULT_HAIKU_MODEL", "qwen3-4b")
+                .doesNotContainKey("ANTHROPIC_DEFAULT_OPUS_MODEL");
+    }
+
+    @Test
+    void modelVariablesTheUserSetWinAndAnthropicItselfGetsNone() {
+        Map<String, String> user = new HashMap<>(PLAIN_USER);
+        user.put("ANTHROPIC_MODEL", "my-choice");
+
+        assertThat(env(OPENAI.withModel("qwen3-coder-30b")).applyTo(user)).containsEntry("ANTHROPIC_MODEL", "my-choice");
+        assertThat(env(ANTHROPIC.withModel("claude-sonnet-4-5")).applyTo(PLAIN_USER)).doesNotContainKey("ANTHROPIC_MODEL");
+    }
+
+    @Test
     void valuesTheUserSetAreNeverOverriddenNotEvenEmptyOnes() {
         Map<String, String> user = new HashMap<>(PLAIN_USER);
         user.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "");
