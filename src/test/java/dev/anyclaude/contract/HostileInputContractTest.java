@@ -542,6 +542,19 @@ class HostileInputContractTest {
     }
 
     @Test
+    void theBodyLimitIsConfigurable() throws Exception {
+        GatewayConfig small = GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI).withModel("m")
+                .withGuards(dev.anyclaude.config.Guards.DEFAULTS.withMaxBodyBytes(64 * 1024));
+        try (GatewayUnderTest limited = GatewayUnderTest.start(small)) {
+            RawHttp.Response response = limited.http().post("/v1/messages", bodyOfSize(64 * 1024 + 1));
+
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(response.json().get("error").get("type").asString()).isEqualTo("request_too_large");
+            assertThat(response.json().get("error").get("message").asString()).contains("65536");
+        }
+    }
+
+    @Test
     void aBodyAtTheLimitIsServed() throws Exception {
         RawHttp.Response response = http().post("/v1/messages/count_tokens",
                 bodyOfSize(GatewayServer.DEFAULT_MAX_BODY_BYTES));
