@@ -181,6 +181,43 @@ class LaunchClaudeCodeIT {
     }
 
     @Test
+    void anRcFileWithAServerScriptIsAllItTakes() throws Exception {
+        int port = freePort();
+        Path upstreamPid = tmp.resolve("upstream.pid");
+        Path script = script("serve-model.sh", """
+                #!/bin/sh
+                exec "$JAVA_BIN" -cp "$UPSTREAM_CP" dev.anyclaude.testing.ScriptedUpstreamMain "$2" "$UPSTREAM_PID" "$TARGET" 1
+                """);
+        // the fields users of the earlier tool already have, plus baseUrl: nothing on the command line but claude's own
+        Files.writeString(project.resolve(".anyclauderc.json"), """
+                {
+                  "description": "a local coder model, started on demand",
+                  "baseUrl": "http://127.0.0.1:%d/v1",
+                  "model": "fake-coder-7b",
+                  "modelPath": "/models/fake-coder-7b",
+                  "serverScript": "%s",
+                  "claudeBin": "%s"
+                }
+                """.formatted(port, script, ClaudeCli.binary()));
+        Map<String, String> env = LauncherProcess.baseEnvironment(home, trap.port());
+        env.put("CLAUDE_CODE_MAX_RETRIES", "1");
+        env.putAll(Map.of("UPSTREAM_PID", upstreamPid.toString(), "TARGET", target.toString(),
+                "UPSTREAM_CP", upstreamClasspath(),
+                "JAVA_BIN", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        launcher = LauncherProcess.start(project, env,
+                List.of("--", "-p", conversation.writePrompt(), "--allowedTools", "Write"));
+
+        int exit = launcher.waitFor(TIMEOUT);
+
+        assertFileWritten(launcher, exit);
+        assertThat(launcher.stderr()).contains("started the model server: " + script + " /models/fake-coder-7b " + port);
+        long pid = Long.parseLong(Files.readString(upstreamPid).strip());
+        assertThat(Leftovers.running(pid)).as("the model server (pid " + pid + ") was stopped").isFalse();
+        assertClosed(port);
+        Leftovers.assertNoneUnder(tmp, Duration.ofSeconds(10));
+    }
+
+    @Test
     void aServerThatNeverAnswersIsAClearErrorWithItsLogTailAndNothingIsLeftRunning() throws Exception {
         int port = freePort();
         Path pgidFile = tmp.resolve("server.pgid");
