@@ -78,7 +78,7 @@ class ServeCommandTest {
     @Test
     void noSubcommandLaunchesClaudeAndSoNeedsAnUpstreamFirst() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--base-url=<baseUrl>'", "Usage: anyclaude");
+        assertThat(err.toString()).contains("No upstream: choose one with --mode", "Usage: anyclaude");
     }
 
     @Test
