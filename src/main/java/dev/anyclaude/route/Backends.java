@@ -51,7 +51,8 @@ public final class Backends {
         for (Fallback fallback : resilience.fallbacks()) {
             GatewayConfig settings = fallback.applyTo(config);
             chain.add(new ResilientBackend.Target("fallback " + ++n + " (" + fallback.describe() + ")",
-                    single(settings, http, env), fallback.model()));
+                    settings.replicas().isEmpty() ? single(settings, http, env)
+                            : replicas(settings, http, env, ticker), fallback.model()));
         }
         return new ResilientBackend(chain, resilience, ticker, random);
     }

@@ -85,6 +85,15 @@ class BackendsTest {
     }
 
     @Test
+    void aFallbackOnTheSameUpstreamRunsOnItsReplicasAndOneElsewhereDoesNot() {
+        GatewayConfig fleet = base.withReplicas(List.of("http://127.0.0.1:10/v1"));
+
+        assertThat(Fallback.parse("model=cheap").applyTo(fleet).baseUrls()).isEqualTo(fleet.baseUrls());
+        assertThat(Fallback.parse("url=http://127.0.0.1:12/v1").applyTo(fleet).baseUrls())
+                .containsExactly("http://127.0.0.1:12/v1");
+    }
+
+    @Test
     void theDefaultsRetryAndBreakOnTheSystemClock() {
         assertThat(Backends.create(base, http, Map.of())).isInstanceOf(ResilientBackend.class);
         assertThat(Backends.single(base, http, Map.of())).isInstanceOf(OpenAiBackend.class);

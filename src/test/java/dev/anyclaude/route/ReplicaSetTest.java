@@ -190,6 +190,22 @@ class ReplicaSetTest {
     }
 
     @Test
+    void aWholeFleetDownGivesWayToTheFallbackAfterTheRetries() throws Exception {
+        FakeUpstream spare = upstream(r -> closing(sse("spare")));
+        ReplicaSet set = replicaSet(List.of("http://127.0.0.1:" + closedPort() + "/v1",
+                "http://127.0.0.1:" + closedPort() + "/v1"), 1);
+        ResilientBackend backend = new ResilientBackend(List.of(new ResilientBackend.Target("fleet", set, null),
+                new ResilientBackend.Target("spare", openAi(spare), null)),
+                Resilience.DEFAULTS.withMaxRetries(1).withBreaker(1, OPEN_FOR), clock, new Random(7));
+
+        assertThat(text(pumpAll(backend.send(call("s"))))).isEqualTo("spare");
+
+        assertThat(clock.pauses()).as("one retry on the fleet, its replicas' circuits then open").hasSize(1);
+        assertThat(set.breakers()).extracting(CircuitBreaker::state).containsOnly(CircuitBreaker.State.OPEN);
+        assertThat(text(pumpAll(backend.send(call("t"))))).isEqualTo("spare");
+    }
+
+    @Test
     void aReplicaThatKeepsFailingLosesTheSessionThroughRetriesAndTheOthersKeepTheirs() {
         List<FakeUpstream> three = named(3);
         List<String> urls = urls(three);
@@ -331,6 +347,10 @@ class ReplicaSetTest {
     private static List<ReplicaSet.Replica> replicas(List<String> urls, UpstreamHttp client, String flavor) {
         return urls.stream().map(url -> new ReplicaSet.Replica(url, (Backend) new OpenAiBackend(
                 GatewayConfig.of(url, Protocol.OPENAI).withFlavor(flavor), client, Map.of()))).toList();
+    }
+
+    private Backend openAi(FakeUpstream fake) {
+        return new OpenAiBackend(GatewayConfig.of(fake.baseUrl(), Protocol.OPENAI), http, Map.of());
     }
 
     /** The name of the replica that answered the session's call. */
