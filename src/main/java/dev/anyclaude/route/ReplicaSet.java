@@ -6,7 +6,6 @@ import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.Ticker;
 import dev.anyclaude.backend.UpstreamException;
 import dev.anyclaude.backend.UpstreamReply;
-import dev.anyclaude.stream.ModelEventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -144,7 +142,8 @@ public final class ReplicaSet implements Backend {
             try {
                 UpstreamReply reply = member.replica().backend().send(call);
                 settleReply(permit, reply);
-                return tracked(reply, member);
+                // in flight until the reply was read to its end or closed
+                return UpstreamReply.onEnd(reply, member.inFlight()::decrementAndGet);
             } catch (UpstreamException e) {
                 member.inFlight().decrementAndGet();
                 settleFailure(permit, e, call);
@@ -283,52 +282,6 @@ public final class ReplicaSet implements Backend {
             }
         } else {
             permit.success(); // it answered; the request was at fault
-        }
-    }
-
-    /** The reply, counting as in flight on its replica until it was read to its end or closed. */
-    private static UpstreamReply tracked(UpstreamReply reply, Member member) {
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable finished = () -> {
-            if (done.compareAndSet(false, true)) {
-                member.inFlight().decrementAndGet();
-            }
-        };
-        return switch (reply) {
-            case UpstreamReply.Relay relay -> new UpstreamReply.Relay(relay.status(), relay.headers(), relay.body(),
-                    relay.tap(), () -> {
-                        try {
-                            relay.close();
-                        } finally {
-                            finished.run();
-                        }
-                    });
-            case UpstreamReply.Events events -> new TrackedEvents(events, finished);
-        };
-    }
-
-    private record TrackedEvents(UpstreamReply.Events events, Runnable finished) implements UpstreamReply.Events {
-        @Override
-        public void pump(ModelEventSink sink) {
-            try {
-                events.pump(sink);
-            } finally {
-                finished.run();
-            }
-        }
-
-        @Override
-        public String upstreamModel() {
-            return events.upstreamModel();
-        }
-
-        @Override
-        public void close() {
-            try {
-                events.close();
-            } finally {
-                finished.run();
-            }
         }
     }
 
