@@ -37,6 +37,12 @@ final class GatewayOptions {
                     + "(default: the mode's).")
     String baseUrl;
 
+    @Option(names = "--replica", paramLabel = "URL", split = RcDefaults.LIST_SPLIT, splitSynopsisLabel = "",
+            description = "Another base URL serving the same model as --base-url (a vLLM or llama.cpp fleet): each "
+                    + "Claude Code session sticks to one replica, the next one takes it while it is down, requests "
+                    + "without a session go to the least busy. Repeatable.")
+    List<String> replicas = new ArrayList<>();
+
     @Option(names = "--protocol",
             description = "How to talk to the upstream: ${COMPLETION-CANDIDATES} (default: the mode's, else openai).")
     Protocol protocol;
@@ -189,7 +195,7 @@ final class GatewayOptions {
                         chain),
                 new Guards(maxBodySize, loopGuard, loopMinRepeats, loopMinRepeatChars, loopMaxIdenticalToolCalls,
                         loopOutputCharsPerToken),
-                new TierModels(opusModel, sonnetModel, haikuModel));
+                new TierModels(opusModel, sonnetModel, haikuModel), replicas);
     }
 
     /** What the user should know before the gateway starts: a key variable that is not set, a model that is missing. */

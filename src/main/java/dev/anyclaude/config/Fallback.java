@@ -71,7 +71,10 @@ public record Fallback(String baseUrl, Protocol protocol, String model, String a
         }
     }
 
-    /** The gateway settings for this fallback's upstream: the primary's, with this entry's fields. */
+    /**
+     * The gateway settings for this fallback's upstream: the primary's, with this entry's fields. A fallback
+     * without a URL runs on the primary's replicas too.
+     */
     public GatewayConfig applyTo(GatewayConfig primary) {
         String url = baseUrl != null ? baseUrl : primary.baseUrl();
         Protocol proto = protocol != null ? protocol : primary.protocol();
@@ -80,7 +83,8 @@ public record Fallback(String baseUrl, Protocol protocol, String model, String a
                 apiKeyEnv != null ? apiKeyEnv : primary.apiKeyEnv(), model != null ? model : primary.model(),
                 kind, baseUrl == null ? primary.relay() : null, primary.maxOutputTokens(), primary.connectTimeout(),
                 primary.headersTimeout(), primary.pingInterval(), primary.toolFormat(), primary.deadlines(),
-                primary.resilience().withFallbacks(java.util.List.of()), primary.guards());
+                primary.resilience().withFallbacks(java.util.List.of()), primary.guards(), null,
+                baseUrl == null ? primary.replicas() : null);
     }
 
     /** For logs: what this entry changes. */

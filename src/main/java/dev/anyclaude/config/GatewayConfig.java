@@ -2,8 +2,12 @@ package dev.anyclaude.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of one gateway: where it listens, which upstream it talks to and how.
@@ -30,6 +34,8 @@ import java.util.Objects;
  * @param guards          request size limit and the loop guard's thresholds
  * @param tiers           upstream models for Claude Code's opus, sonnet and haiku names; a tier without one
  *                        takes {@code model}
+ * @param replicas        more base URLs serving the same model as {@code baseUrl} (which is replica 0),
+ *                        normalised like it; a session sticks to one of them (see {@code route.ReplicaSet})
  */
 public record GatewayConfig(
         String host,
@@ -48,7 +54,8 @@ public record GatewayConfig(
         Deadlines deadlines,
         Resilience resilience,
         Guards guards,
-        TierModels tiers) {
+        TierModels tiers,
+        List<String> replicas) {
 
     public static final String DEFAULT_TOOL_FORMAT = "auto";
     /** Pings double as the probe that notices a client that has gone: two missed ones and the upstream is cancelled. */
@@ -73,6 +80,7 @@ public record GatewayConfig(
         guards = guards == null ? Guards.DEFAULTS : guards;
         tiers = tiers == null ? TierModels.NONE : tiers;
         model = model == null || model.isBlank() ? null : model.strip();
+        replicas = normaliseReplicas(baseUrl, replicas, protocol);
         requirePositive(pingInterval, "pingInterval");
         // the JDK HTTP client only refuses these when it uses them: at start-up, or on every request
         requirePositive(connectTimeout, "connectTimeout");
@@ -87,6 +95,15 @@ public record GatewayConfig(
 
     private static void requirePositive(Duration duration, String name) {
         Settings.requirePositive(duration, name);
+    }
+
+    /** The settings of a single upstream: no replicas. */
+    public GatewayConfig(String host, int port, String baseUrl, Protocol protocol, String apiKeyEnv, String model,
+                         String flavor, Boolean relay, Integer maxOutputTokens, Duration connectTimeout,
+                         Duration headersTimeout, Duration pingInterval, String toolFormat, Deadlines deadlines,
+                         Resilience resilience, Guards guards, TierModels tiers) {
+        this(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens, connectTimeout,
+                headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers, null);
     }
 
     /** The settings without tier models: every Claude name goes to {@code model}. */
@@ -121,68 +138,113 @@ public record GatewayConfig(
 
     public GatewayConfig withModel(String newModel) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, newModel, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withApiKeyEnv(String newApiKeyEnv) {
         return new GatewayConfig(host, port, baseUrl, protocol, newApiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withFlavor(String newFlavor) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, newFlavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withRelay(Boolean newRelay) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, newRelay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withPingInterval(Duration interval) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, interval, toolFormat, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, interval, toolFormat, deadlines, resilience, guards, tiers, replicas);
     }
 
     public GatewayConfig withMaxOutputTokens(Integer cap) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, cap,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withToolFormat(String format) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, format, deadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, format, deadlines, resilience, guards, tiers, replicas);
     }
 
     public GatewayConfig withTimeouts(Duration connect, Duration headers) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connect, headers, pingInterval, toolFormat, deadlines, resilience, guards, tiers);
+                connect, headers, pingInterval, toolFormat, deadlines, resilience, guards, tiers, replicas);
     }
 
     public GatewayConfig withDeadlines(Deadlines newDeadlines) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, newDeadlines, resilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, newDeadlines, resilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withResilience(Resilience newResilience) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, newResilience, guards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, newResilience, guards,
+                tiers, replicas);
     }
 
     public GatewayConfig withGuards(Guards newGuards) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, newGuards, tiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, newGuards,
+                tiers, replicas);
     }
 
     public GatewayConfig withTiers(TierModels newTiers) {
         return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
-                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, newTiers);
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards,
+                newTiers, replicas);
+    }
+
+    public GatewayConfig withReplicas(List<String> newReplicas) {
+        return new GatewayConfig(host, port, baseUrl, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers,
+                newReplicas);
+    }
+
+    /** The same settings for another base URL of the fleet (one replica's own backend); no replicas of its own. */
+    public GatewayConfig withBaseUrl(String url) {
+        return new GatewayConfig(host, port, url, protocol, apiKeyEnv, model, flavor, relay, maxOutputTokens,
+                connectTimeout, headersTimeout, pingInterval, toolFormat, deadlines, resilience, guards, tiers, null);
+    }
+
+    /** Every base URL that serves this upstream's model: {@code baseUrl} (replica 0), then {@code replicas}. */
+    public List<String> baseUrls() {
+        List<String> all = new ArrayList<>(1 + replicas.size());
+        all.add(baseUrl);
+        all.addAll(replicas);
+        return List.copyOf(all);
     }
 
     /** The host part of the base URL, lower-cased. */
     public String upstreamHost() {
         String h = URI.create(baseUrl).getHost();
         return h == null ? "" : h.toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> normaliseReplicas(String baseUrl, List<String> replicas, Protocol protocol) {
+        if (replicas == null || replicas.isEmpty()) {
+            return List.of();
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        seen.add(baseUrl);
+        for (String replica : replicas) {
+            String url = normaliseBaseUrl(Objects.requireNonNull(replica, "replica"), protocol);
+            if (!seen.add(url)) {
+                // a URL twice would get twice the sessions, and two breakers for one server
+                throw new IllegalArgumentException("replica " + url + " is listed twice (the base URL is replica 0)");
+            }
+        }
+        return List.copyOf(seen).subList(1, seen.size());
     }
 
     /**

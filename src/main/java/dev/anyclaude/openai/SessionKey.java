@@ -17,14 +17,14 @@ import java.util.HexFormat;
  * {@code user_<hash>_account_<uuid>_session_<uuid>} in older ones. Only the session id leaves the gateway,
  * never the device or account ids around it.
  */
-final class SessionKey {
+public final class SessionKey {
     private static final String OLD_FORM_MARKER = "_session_";
 
     private SessionKey() {
     }
 
     /** The session id, or null when the client sent none. */
-    static String of(String headerSessionId, MessagesRequest request) {
+    public static String of(String headerSessionId, MessagesRequest request) {
         if (headerSessionId != null && !headerSessionId.isBlank()) {
             return headerSessionId.strip();
         }

@@ -9,6 +9,9 @@ import dev.anyclaude.config.Fallback;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Resilience;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.random.RandomGenerator;
 
 /** Builds the backend a configuration describes. */
 public final class Backends {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private Backends() {
     }
 
@@ -35,8 +39,9 @@ public final class Backends {
      */
     public static Backend create(GatewayConfig config, UpstreamHttp http, Map<String, String> env, Ticker ticker,
                                  RandomGenerator random) {
-        Backend primary = single(config, http, env);
         Resilience resilience = config.resilience();
+        Backend primary = config.replicas().isEmpty() ? single(config, http, env)
+                : replicas(config, http, env, ticker);
         if (resilience.maxRetries() == 0 && resilience.fallbacks().isEmpty() && resilience.breakerFailures() == 0) {
             return primary;
         }
@@ -46,9 +51,24 @@ public final class Backends {
         for (Fallback fallback : resilience.fallbacks()) {
             GatewayConfig settings = fallback.applyTo(config);
             chain.add(new ResilientBackend.Target("fallback " + ++n + " (" + fallback.describe() + ")",
-                    single(settings, http, env), fallback.model()));
+                    settings.replicas().isEmpty() ? single(settings, http, env)
+                            : replicas(settings, http, env, ticker), fallback.model()));
         }
         return new ResilientBackend(chain, resilience, ticker, random);
+    }
+
+    /** The base URL and its replicas, each with its own backend and breaker; no retries, no fallbacks. */
+    public static ReplicaSet replicas(GatewayConfig config, UpstreamHttp http, Map<String, String> env,
+                                      Ticker ticker) {
+        List<ReplicaSet.Replica> replicas = new ArrayList<>();
+        for (String url : config.baseUrls()) {
+            replicas.add(new ReplicaSet.Replica(url, single(config.withBaseUrl(url), http, env)));
+        }
+        LOG.info("{} replicas of the upstream model: {}; each session sticks to one (rendezvous hashing of its "
+                + "id), requests without one go to the least busy", replicas.size(), String.join(", ",
+                config.baseUrls()));
+        Resilience resilience = config.resilience();
+        return new ReplicaSet(replicas, resilience.breakerFailures(), resilience.breakerOpenFor(), ticker);
     }
 
     /** One upstream, as it is: no retries, no fallbacks. */
@@ -60,6 +80,8 @@ public final class Backends {
     }
 
     private static String label(String role, GatewayConfig config) {
-        return role + " (" + config.baseUrl() + (config.model() == null ? "" : " model " + config.model()) + ")";
+        String where = config.replicas().isEmpty() ? config.baseUrl()
+                : config.baseUrls().size() + " replicas from " + config.baseUrl();
+        return role + " (" + where + (config.model() == null ? "" : " model " + config.model()) + ")";
     }
 }

@@ -71,8 +71,11 @@ public final class ResilientBackend implements Backend {
         }
         List<Link> links = new ArrayList<>();
         for (Target target : chain) {
-            links.add(new Link(target, new CircuitBreaker(target.label(), settings.breakerFailures(),
-                    settings.breakerOpenFor(), ticker)));
+            // a replica set has a breaker per replica: one over the whole set would open on one bad replica's
+            // failures and turn away the sessions of the healthy ones
+            int failures = target.backend() instanceof ReplicaSet ? 0 : settings.breakerFailures();
+            links.add(new Link(target, new CircuitBreaker(target.label(), failures, settings.breakerOpenFor(),
+                    ticker)));
         }
         this.chain = List.copyOf(links);
         this.settings = settings;

@@ -206,6 +206,16 @@ class RcDefaultsTest {
     }
 
     @Test
+    void replicasComeFromTheFileArrayOrRepeatedFlags() throws IOException {
+        write(work, "{\"baseUrl\": \"http://gpu-1:8000/v1\", \"replica\": [\"http://gpu-2:8000/v1\", "
+                + "\"http://gpu-3:8000/v1\"]}");
+
+        assertThat(config().baseUrls()).containsExactly("http://gpu-1:8000/v1", "http://gpu-2:8000/v1",
+                "http://gpu-3:8000/v1");
+        assertThat(config("--replica", "http://gpu-4:8000/v1").replicas()).containsExactly("http://gpu-4:8000/v1");
+    }
+
+    @Test
     void numbersBooleansAndDurationsTakeTheirJsonTypes() throws IOException {
         write(work, """
                 {"baseUrl": "http://127.0.0.1:1/v1", "retries": 0, "loopGuard": false, "relay": true,

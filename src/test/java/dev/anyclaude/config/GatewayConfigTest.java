@@ -154,4 +154,29 @@ class GatewayConfigTest {
         assertThat(config).isEqualTo(new GatewayConfig("127.0.0.1", 9000, "http://h:8000/v1", Protocol.OPENAI, "KEY",
                 "m", "auto", false, 4096, Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5)));
     }
+
+    @Test
+    void replicasAreNormalisedLikeTheBaseUrlWhichIsReplicaZero() {
+        GatewayConfig config = GatewayConfig.of("http://gpu-1:8000/v1", Protocol.OPENAI)
+                .withReplicas(java.util.List.of("http://gpu-2:8000/", "HTTP://gpu-3:8000/v1"));
+
+        assertThat(config.replicas()).containsExactly("http://gpu-2:8000/v1", "http://gpu-3:8000/v1");
+        assertThat(config.baseUrls()).containsExactly("http://gpu-1:8000/v1", "http://gpu-2:8000/v1",
+                "http://gpu-3:8000/v1");
+        assertThat(config.withModel("m").replicas()).isEqualTo(config.replicas());
+        assertThat(config.withBaseUrl("http://gpu-2:8000/v1").baseUrls()).containsExactly("http://gpu-2:8000/v1");
+        assertThat(GatewayConfig.of("http://gpu-1:8000/v1", Protocol.OPENAI).replicas()).isEmpty();
+    }
+
+    @Test
+    void aReplicaListedTwiceOrRepeatingTheBaseUrlIsRefused() {
+        GatewayConfig base = GatewayConfig.of("http://gpu-1:8000/v1", Protocol.OPENAI);
+
+        assertThatThrownBy(() -> base.withReplicas(java.util.List.of("http://gpu-1:8000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> base.withReplicas(java.util.List.of("http://gpu-2:8000/v1", "http://gpu-2:8000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> base.withReplicas(java.util.List.of("gpu-2:8000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
+    }
 }

@@ -66,6 +66,34 @@ class BackendsTest {
     }
 
     @Test
+    void replicasMakeTheTargetAReplicaSetWithABreakerEach() {
+        GatewayConfig fleet = base.withReplicas(List.of("http://127.0.0.1:10/v1", "http://127.0.0.1:11/v1"));
+
+        Backend bare = create(fleet.withResilience(Resilience.DEFAULTS.withMaxRetries(0).withBreaker(0,
+                Duration.ofSeconds(1))));
+        Backend backend = create(fleet);
+
+        assertThat(bare).isInstanceOf(ReplicaSet.class);
+        assertThat(((ReplicaSet) bare).urls()).containsExactly("http://127.0.0.1:9/v1", "http://127.0.0.1:10/v1",
+                "http://127.0.0.1:11/v1");
+        assertThat(backend).isInstanceOf(ResilientBackend.class);
+        assertThat(((ResilientBackend) backend).breakers()).extracting(CircuitBreaker::name)
+                .containsExactly("primary (3 replicas from http://127.0.0.1:9/v1 model main)");
+        assertThat(Backends.replicas(fleet, http, Map.of(), new ManualClock()).breakers())
+                .extracting(CircuitBreaker::name).containsExactly("replica http://127.0.0.1:9/v1",
+                        "replica http://127.0.0.1:10/v1", "replica http://127.0.0.1:11/v1");
+    }
+
+    @Test
+    void aFallbackOnTheSameUpstreamRunsOnItsReplicasAndOneElsewhereDoesNot() {
+        GatewayConfig fleet = base.withReplicas(List.of("http://127.0.0.1:10/v1"));
+
+        assertThat(Fallback.parse("model=cheap").applyTo(fleet).baseUrls()).isEqualTo(fleet.baseUrls());
+        assertThat(Fallback.parse("url=http://127.0.0.1:12/v1").applyTo(fleet).baseUrls())
+                .containsExactly("http://127.0.0.1:12/v1");
+    }
+
+    @Test
     void theDefaultsRetryAndBreakOnTheSystemClock() {
         assertThat(Backends.create(base, http, Map.of())).isInstanceOf(ResilientBackend.class);
         assertThat(Backends.single(base, http, Map.of())).isInstanceOf(OpenAiBackend.class);
