@@ -274,8 +274,10 @@ public final class WarmStart implements AutoCloseable {
                     } else {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                                 ? failure.getCause() : failure;
-                        LOG.info("warm start: priming {} at {} failed after {} ms: {}", model, baseUrl, ms,
-                                cause instanceof java.util.concurrent.CancellationException ? "cancelled" : cause.toString());
+                        String reason = cause instanceof java.util.concurrent.CancellationException ? "cancelled"
+                                : cause instanceof IOException io ? UpstreamHttp.reason(io) : cause.toString();
+                        LOG.info("warm start: priming {} at {} failed after {} ms ({}); the first turn starts cold",
+                                model, baseUrl, ms, reason);
                     }
                     client.shutdownNow();
                 });

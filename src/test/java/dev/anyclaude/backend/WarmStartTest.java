@@ -216,6 +216,39 @@ class WarmStartTest {
     }
 
     @Test
+    void primingInFlightIsCancelledWhenTheGatewayStops() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (FakeUpstream upstream = FakeUpstream.start(request -> {
+            try {
+                release.await(20, TimeUnit.SECONDS); // a long prefill
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.json(200, "{}");
+        })) {
+            String baseUrl = upstream.baseUrl() + "/v1";
+            ObjectNode body = Json.object();
+            body.put("model", MODEL);
+            body.putArray("messages").addObject().put("role", "system").put("content", "You are Claude Code.");
+            body.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "Read");
+            try (WarmStart earlier = new WarmStart(warmDir())) {
+                earlier.remember(baseUrl, body);
+            }
+            WarmStart warm = new WarmStart(warmDir());
+            long start;
+            try (GatewayServer gateway = GatewayServer.start(config(baseUrl), Map.of(), warm)) {
+                upstream.awaitRequests(1, Duration.ofSeconds(10));
+                assertThat(warm.priming().isDone()).isFalse();
+                start = System.nanoTime();
+            }
+            assertThat(warm.priming().isCompletedExceptionally()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void anthropicUpstreamIsNeverPrimed() {
         WarmStart warm = new WarmStart(warmDir());
         warm.prime(GatewayConfig.of("https://api.anthropic.com", Protocol.ANTHROPIC), Map.of(), Duration.ofSeconds(1));
