@@ -45,9 +45,16 @@ public final class OpenAiBackend implements Backend {
     private final String apiKey;
     private final String name;
     private final TokenCounter counter;
+    private final WarmStart warmStart;
 
     public OpenAiBackend(GatewayConfig config, UpstreamHttp http, Map<String, String> env) {
+        this(config, http, env, null);
+    }
+
+    /** @param warmStart where main requests' prompt prefixes are remembered, or null to remember none */
+    public OpenAiBackend(GatewayConfig config, UpstreamHttp http, Map<String, String> env, WarmStart warmStart) {
         this.config = config;
+        this.warmStart = warmStart;
         this.http = http;
         this.flavor = OpenAiFlavor.resolve(config.flavor(), config.baseUrl());
         this.apiKey = config.apiKeyEnv() == null ? null : env.get(config.apiKeyEnv());
@@ -72,6 +79,9 @@ public final class OpenAiBackend implements Backend {
                 .header("accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
         authorize(builder);
+        if (warmStart != null) {
+            warmStart.remember(config.baseUrl(), body);
+        }
         CallControl control = call.control();
         HttpResponse<InputStream> response = http.send(builder.build(), name, control);
         if (response.statusCode() >= 400) {

@@ -88,6 +88,13 @@ final class GatewayOptions {
                     + "first call (default: ${DEFAULT-VALUE}).")
     String toolFormat;
 
+    @Option(names = "--warm-start", arity = "1", defaultValue = "false",
+            description = "Remember the system prompt and tools of the last main request per upstream and model "
+                    + "(in ~/.anyclaude/warm/), and on start send them upstream once, with one output token, so the "
+                    + "server's prompt cache holds them before the first turn. OpenAI-compatible upstreams only "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean warmStart;
+
     // ---- time ------------------------------------------------------------------------------------------
 
     @Option(names = "--connect-timeout", defaultValue = "10s", converter = Units.DurationConverter.class,
@@ -213,6 +220,20 @@ final class GatewayOptions {
             }
         }
         return warnings;
+    }
+
+    /**
+     * The warm-start store {@code --warm-start} asks for, under the anyclaude home of {@code spec}'s command line
+     * ({@link dev.anyclaude.config.RcLocations}), or null when it is off.
+     */
+    dev.anyclaude.backend.WarmStart warmStart(CommandLine.Model.CommandSpec spec) {
+        if (!warmStart) {
+            return null;
+        }
+        RcDefaults rc = RcDefaults.of(spec);
+        java.nio.file.Path home = rc != null ? rc.locations().home()
+                : dev.anyclaude.config.RcLocations.fromEnvironment().home();
+        return new dev.anyclaude.backend.WarmStart(dev.anyclaude.backend.WarmStart.directoryIn(home));
     }
 
     /** The preset chosen with {@code --mode}, or null. */

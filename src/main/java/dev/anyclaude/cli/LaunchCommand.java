@@ -173,7 +173,7 @@ final class LaunchCommand implements Callable<Integer> {
                     launched.server = new ModelServer(serverOptions, probe, progress);
                     launched.server.start();
                 }
-                GatewayServer server = GatewayServer.start(config, env);
+                GatewayServer server = GatewayServer.start(config, env, gateway.warmStart(spec));
                 launched.gateway = server;
                 ClaudeEnvironment settings = ClaudeEnvironment.forGateway(config, config.host(), server.port(),
                                 contextWindow == null ? OptionalInt.empty() : OptionalInt.of(contextWindow))

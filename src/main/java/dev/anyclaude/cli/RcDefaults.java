@@ -84,6 +84,11 @@ final class RcDefaults implements CommandLine.IDefaultValueProvider {
         return root;
     }
 
+    /** Where the files are looked for; its home is the anyclaude home. */
+    RcLocations locations() {
+        return locations;
+    }
+
     /** The provider of {@code spec}'s command line, or null when it has none. */
     static RcDefaults of(CommandSpec spec) {
         return spec.commandLine() != null && spec.commandLine().getDefaultValueProvider() instanceof RcDefaults rc

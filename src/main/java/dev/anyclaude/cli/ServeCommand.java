@@ -69,7 +69,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             LOG.info("settings from {}", sources.stream().map(Path::toString).collect(Collectors.joining(", ")));
         }
         try {
-            return GatewayServer.start(config, env);
+            return GatewayServer.start(config, env, gateway.warmStart(spec));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -61,7 +61,7 @@ public enum OpenAiFlavor {
     }
 
     /** OpenAI rejects {@code max_tokens} for its reasoning models; everybody else only knows {@code max_tokens}. */
-    String maxTokensField() {
+    public String maxTokensField() {
         return this == OPENAI ? "max_completion_tokens" : "max_tokens";
     }
 

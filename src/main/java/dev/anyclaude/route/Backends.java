@@ -5,6 +5,7 @@ import dev.anyclaude.backend.Backend;
 import dev.anyclaude.backend.OpenAiBackend;
 import dev.anyclaude.backend.Ticker;
 import dev.anyclaude.backend.UpstreamHttp;
+import dev.anyclaude.backend.WarmStart;
 import dev.anyclaude.config.Fallback;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Resilience;
@@ -39,9 +40,15 @@ public final class Backends {
      */
     public static Backend create(GatewayConfig config, UpstreamHttp http, Map<String, String> env, Ticker ticker,
                                  RandomGenerator random) {
+        return create(config, http, env, ticker, random, null);
+    }
+
+    /** ... with OpenAI-compatible upstreams remembering their main prompt prefixes in {@code warmStart} (or not: null). */
+    public static Backend create(GatewayConfig config, UpstreamHttp http, Map<String, String> env, Ticker ticker,
+                                 RandomGenerator random, WarmStart warmStart) {
         Resilience resilience = config.resilience();
-        Backend primary = config.replicas().isEmpty() ? single(config, http, env)
-                : replicas(config, http, env, ticker);
+        Backend primary = config.replicas().isEmpty() ? single(config, http, env, warmStart)
+                : replicas(config, http, env, ticker, warmStart);
         if (resilience.maxRetries() == 0 && resilience.fallbacks().isEmpty() && resilience.breakerFailures() == 0) {
             return primary;
         }
@@ -51,8 +58,8 @@ public final class Backends {
         for (Fallback fallback : resilience.fallbacks()) {
             GatewayConfig settings = fallback.applyTo(config);
             chain.add(new ResilientBackend.Target("fallback " + ++n + " (" + fallback.describe() + ")",
-                    settings.replicas().isEmpty() ? single(settings, http, env)
-                            : replicas(settings, http, env, ticker), fallback.model()));
+                    settings.replicas().isEmpty() ? single(settings, http, env, warmStart)
+                            : replicas(settings, http, env, ticker, warmStart), fallback.model()));
         }
         return new ResilientBackend(chain, resilience, ticker, random);
     }
@@ -60,9 +67,14 @@ public final class Backends {
     /** The base URL and its replicas, each with its own backend and breaker; no retries, no fallbacks. */
     public static ReplicaSet replicas(GatewayConfig config, UpstreamHttp http, Map<String, String> env,
                                       Ticker ticker) {
+        return replicas(config, http, env, ticker, null);
+    }
+
+    private static ReplicaSet replicas(GatewayConfig config, UpstreamHttp http, Map<String, String> env,
+                                       Ticker ticker, WarmStart warmStart) {
         List<ReplicaSet.Replica> replicas = new ArrayList<>();
         for (String url : config.baseUrls()) {
-            replicas.add(new ReplicaSet.Replica(url, single(config.withBaseUrl(url), http, env)));
+            replicas.add(new ReplicaSet.Replica(url, single(config.withBaseUrl(url), http, env, warmStart)));
         }
         LOG.info("{} replicas of the upstream model: {}; each session sticks to one (rendezvous hashing of its "
                 + "id), requests without one go to the least busy", replicas.size(), String.join(", ",
@@ -73,8 +85,13 @@ public final class Backends {
 
     /** One upstream, as it is: no retries, no fallbacks. */
     public static Backend single(GatewayConfig config, UpstreamHttp http, Map<String, String> env) {
+        return single(config, http, env, null);
+    }
+
+    private static Backend single(GatewayConfig config, UpstreamHttp http, Map<String, String> env,
+                                  WarmStart warmStart) {
         return switch (config.protocol()) {
-            case OPENAI -> new OpenAiBackend(config, http, env);
+            case OPENAI -> new OpenAiBackend(config, http, env, warmStart);
             case ANTHROPIC -> new AnthropicBackend(config, http, env);
         };
     }

@@ -10,6 +10,7 @@ import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.TokenEstimator;
 import dev.anyclaude.backend.UpstreamHttp;
 import dev.anyclaude.backend.Watchdog;
+import dev.anyclaude.backend.WarmStart;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.route.Backends;
 import dev.anyclaude.route.ModelMap;
@@ -44,9 +45,11 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayConfig config;
     private final Watchdog watchdog;
     private final GatewayMetrics metrics;
+    private final WarmStart warmStart;
 
     private GatewayServer(WebServer server, UpstreamHttp http, GatewayConfig config, Watchdog watchdog,
-                          GatewayMetrics metrics) {
+                          GatewayMetrics metrics, WarmStart warmStart) {
+        this.warmStart = warmStart;
         this.server = server;
         this.http = http;
         this.config = config;
@@ -65,19 +68,41 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Starts a gateway with warm start: main prompt prefixes are remembered in {@code warmStart}, and the upstream
+     * is primed in the background with the one remembered last (see {@link WarmStart}). The gateway closes it;
+     * null is a gateway without warm start.
+     */
+    public static GatewayServer start(GatewayConfig config, Map<String, String> env, WarmStart warmStart) {
+        return start(config, env, Watchdog.start(WATCHDOG_PERIOD), warmStart);
+    }
+
+    /**
      * Starts a gateway whose deadlines (and retry waits) are kept by {@code watchdog}: tests pass a manual
      * one to move time by hand. The gateway closes it.
      */
     public static GatewayServer start(GatewayConfig config, Map<String, String> env, Watchdog watchdog) {
+        return start(config, env, watchdog, null);
+    }
+
+    private static GatewayServer start(GatewayConfig config, Map<String, String> env, Watchdog watchdog,
+                                       WarmStart warmStart) {
         try {
-            return startWith(config, env, watchdog);
+            GatewayServer gateway = startWith(config, env, watchdog, warmStart);
+            if (warmStart != null) {
+                warmStart.prime(config, env, config.headersTimeout());
+            }
+            return gateway;
         } catch (RuntimeException e) {
             watchdog.close();
+            if (warmStart != null) {
+                warmStart.close();
+            }
             throw e;
         }
     }
 
-    private static GatewayServer startWith(GatewayConfig config, Map<String, String> env, Watchdog watchdog) {
+    private static GatewayServer startWith(GatewayConfig config, Map<String, String> env, Watchdog watchdog,
+                                           WarmStart warmStart) {
         if (FormatRegistry.byName(config.toolFormat()).isEmpty()) {
             throw new IllegalArgumentException("unknown tool-call format '" + config.toolFormat() + "'; known: "
                     + String.join(", ", FormatRegistry.names()));
@@ -86,7 +111,8 @@ public final class GatewayServer implements AutoCloseable {
         WebServer server;
         GatewayMetrics metrics = new GatewayMetrics();
         try {
-            Backend backend = Backends.create(config, http, env, watchdog.ticker(), new java.util.Random());
+            Backend backend = Backends.create(config, http, env, watchdog.ticker(), new java.util.Random(),
+                    warmStart);
             Router router = new Router(backend, ModelMap.of(config));
             MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics, config,
                     watchdog);
@@ -113,7 +139,7 @@ public final class GatewayServer implements AutoCloseable {
         Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics);
+        GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {})", config.host(),
                 server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
                 ModelMap.of(config).describe(), config.toolFormat());
@@ -169,6 +195,9 @@ public final class GatewayServer implements AutoCloseable {
         server.stop();
         http.close();
         watchdog.close();
+        if (warmStart != null) {
+            warmStart.close();
+        }
     }
 
     /** The small endpoints. */
