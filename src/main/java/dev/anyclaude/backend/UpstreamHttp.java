@@ -42,7 +42,24 @@ public final class UpstreamHttp implements AutoCloseable {
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
         this.connectTimeout = connectTimeout;
         this.headersTimeout = headersTimeout;
-        this.client = newClient();
+        // made on first use: building a JDK client sets up TLS (hundreds of classes), which the gateway
+        // does not need to start listening
+    }
+
+    private HttpClient client() {
+        HttpClient current = client;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (client == null) {
+                client = newClient();
+                if (closed) {
+                    client.shutdownNow();
+                }
+            }
+            return client;
+        }
     }
 
     private HttpClient newClient() {
@@ -58,7 +75,9 @@ public final class UpstreamHttp implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        client.shutdownNow();
+        if (client != null) {
+            client.shutdownNow();
+        }
         retiring.forEach(HttpClient::shutdownNow);
     }
 
@@ -96,7 +115,7 @@ public final class UpstreamHttp implements AutoCloseable {
      * close it. Connection failures and timeouts become {@link UpstreamException}s.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
-        HttpClient used = client;
+        HttpClient used = client();
         try {
             return used.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
@@ -115,7 +134,7 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName, CallControl control) {
         control.attemptStarted();
-        HttpClient used = client;
+        HttpClient used = client();
         CompletableFuture<HttpResponse<InputStream>> pending =
                 used.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         control.onAbort(() -> pending.cancel(true));

@@ -140,9 +140,10 @@ public final class GatewayServer implements AutoCloseable {
                 RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics, warmStart);
-        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {})", config.host(),
-                server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
-                ModelMap.of(config).describe(), config.toolFormat());
+        LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
+                config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
+                ModelMap.of(config).describe(), config.toolFormat(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return gateway;
     }
 
