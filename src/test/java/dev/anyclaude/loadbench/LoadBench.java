@@ -101,6 +101,24 @@ public final class LoadBench {
 
     /** Capture 01 with a last text block that makes request {@code n} differ from the others. */
     static ObjectNode anthropic(int n) {
+        return anthropic(n, false);
+    }
+
+    /**
+     * Request {@code n}: capture 01 (system prompt, 12 tools, the first prompt) with a last text block of its
+     * own, or, {@code small}, only that text (no system prompt, no tools), which leaves the per-delta work.
+     */
+    static ObjectNode anthropic(int n, boolean small) {
+        if (small) {
+            ObjectNode body = Json.object();
+            body.put("model", "claude-sonnet-4-5");
+            body.put("max_tokens", 1024);
+            body.put("stream", true);
+            ObjectNode message = body.putArray("messages").addObject();
+            message.put("role", "user");
+            message.put("content", "Request " + n + " of the load benchmark.");
+            return body;
+        }
         ObjectNode body = ClaudeCodeSessions.all().getFirst().turns().getFirst().deepCopy();
         ArrayNode content = (ArrayNode) body.get("messages").get(0).get("content");
         ObjectNode line = content.addObject();
@@ -117,11 +135,11 @@ public final class LoadBench {
 
     /** A pool of distinct request pairs, reused round robin (building 55 KB bodies per stream would load the driver). */
     record Bodies(byte[][] anthropic, byte[][] direct) {
-        static Bodies of(int count) {
+        static Bodies of(int count, boolean small) {
             byte[][] a = new byte[count][];
             byte[][] d = new byte[count][];
             for (int i = 0; i < count; i++) {
-                ObjectNode body = LoadBench.anthropic(i);
+                ObjectNode body = LoadBench.anthropic(i, small);
                 a[i] = Json.bytes(body);
                 d[i] = LoadBench.direct(body);
             }
@@ -279,9 +297,10 @@ public final class LoadBench {
         int tokens = intOpt(opts, "tokens", 100);
         double rate = doubleOpt(opts, "rate", 200);
         int warmup = intOpt(opts, "warmup", 640);
-        System.out.printf(Locale.ROOT, "## load: %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way%n%n",
-                streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup);
-        Bodies bodies = Bodies.of(256);
+        System.out.printf(Locale.ROOT, "## load: %s prompt, %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way%n%n",
+                "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup);
+        boolean small = "small".equals(opts.get("prompt"));
+        Bodies bodies = Bodies.of(256, small);
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
              GatewayServer gateway = GatewayServer.start(gatewayConfig(upstream.baseUrl()), Map.of());
              HttpClient client = httpClient()) {
@@ -361,8 +380,9 @@ public final class LoadBench {
         int streams = intOpt(opts, "streams", 2000);
         int tokens = intOpt(opts, "tokens", 60);
         double rate = doubleOpt(opts, "rate", 10);
-        System.out.printf(Locale.ROOT, "## heap: %d streams open at once, %d tokens each at %s tokens/s%n%n", streams, tokens, rate);
-        Bodies bodies = Bodies.of(256);
+        System.out.printf(Locale.ROOT, "## heap: %s prompt, %d streams open at once, %d tokens each at %s tokens/s%n%n",
+                "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, tokens, rate);
+        Bodies bodies = Bodies.of(256, "small".equals(opts.get("prompt")));
         var memory = ManagementFactory.getMemoryMXBean();
         var threads = ManagementFactory.getThreadMXBean();
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
@@ -484,7 +504,8 @@ public final class LoadBench {
     /**
      * {@code LoadBench [load|heap|session|all] [name=value ...]}: options are {@code concurrency},
      * {@code streams}, {@code rounds}, {@code tokens}, {@code rate} (tokens/s per stream, 0 unpaced),
-     * {@code warmup}, {@code prefill} (µs per uncached token), {@code pad} (bytes added to the session's prompt).
+     * {@code warmup}, {@code prefill} (µs per uncached token), {@code pad} (bytes added to the session's prompt),
+     * {@code prompt=small} (a one-line prompt instead of capture 01).
      */
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 && !args[0].contains("=") ? args[0] : "all";
