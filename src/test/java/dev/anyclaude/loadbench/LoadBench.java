@@ -99,14 +99,11 @@ public final class LoadBench {
     // ---------------------------------------------------------------------------------------------
     // requests
 
-    /** Capture 01 with a last text block that makes request {@code n} differ from the others. */
-    static ObjectNode anthropic(int n) {
-        return anthropic(n, false);
-    }
-
     /**
-     * Request {@code n}: capture 01 (system prompt, 12 tools, the first prompt) with a last text block of its
-     * own, or, {@code small}, only that text (no system prompt, no tools), which leaves the per-delta work.
+     * Request {@code n}: Claude Code's first request as captured (capture 01: system prompt, 12 tools, the first
+     * prompt), the same for every {@code n}, so the upstream's cache holds all of it after the first and no
+     * prefill hides the path; or, {@code small}, a one-line prompt of its own (no system prompt, no tools),
+     * which leaves only the per-stream and per-delta work.
      */
     static ObjectNode anthropic(int n, boolean small) {
         if (small) {
@@ -119,12 +116,7 @@ public final class LoadBench {
             message.put("content", "Request " + n + " of the load benchmark.");
             return body;
         }
-        ObjectNode body = ClaudeCodeSessions.all().getFirst().turns().getFirst().deepCopy();
-        ArrayNode content = (ArrayNode) body.get("messages").get(0).get("content");
-        ObjectNode line = content.addObject();
-        line.put("type", "text");
-        line.put("text", "Request " + n + " of the load benchmark.");
-        return body;
+        return ClaudeCodeSessions.all().getFirst().turns().getFirst().deepCopy();
     }
 
     /** The Chat Completions body the gateway sends for an Anthropic body (generic flavor, model "m"). */
@@ -335,6 +327,11 @@ public final class LoadBench {
             System.out.printf(Locale.ROOT, "process CPU per 1000 deltas: direct %.2f ms, through %.2f ms, the gateway's share (difference) %.2f ms%n",
                     d.cpuMillisPerThousandDeltas(), t.cpuMillisPerThousandDeltas(),
                     t.cpuMillisPerThousandDeltas() - d.cpuMillisPerThousandDeltas());
+            var served = upstream.served();
+            System.out.printf(Locale.ROOT, "upstream: %d requests, prompt %.0f tokens, cached %.1f %%, prefill mean %.2f ms%n",
+                    served.size(), served.stream().mapToLong(BenchUpstream.Served::promptTokens).average().orElse(0),
+                    100 * served.stream().mapToDouble(BenchUpstream.Served::cachedShare).average().orElse(0),
+                    served.stream().mapToLong(BenchUpstream.Served::prefillMicros).average().orElse(0) / 1000);
             reportErrors(direct);
             reportErrors(through);
         }
@@ -432,8 +429,8 @@ public final class LoadBench {
             LoadBench direct = new LoadBench(client, baseline.baseUrl(), null);
             // warm the code paths (JIT, connections) on other prompts, then empty both caches: turn 1 starts cold
             for (int i = 0; i < 50; i++) {
-                bench.stream(true, Json.bytes(anthropic(i)), false);
-                direct.stream(false, direct(anthropic(i)), false);
+                bench.stream(true, Json.bytes(anthropic(i, true)), false);
+                direct.stream(false, direct(anthropic(i, true)), false);
             }
             upstream.forget();
             baseline.forget();
