@@ -255,8 +255,9 @@ public final class LoadBench {
             });
         }
         if (atPeak != null) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
             while (openStreams.getAsInt() < streams && done.getCount() == streams && System.nanoTime() < deadline) {
+                // until every stream is open upstream, or the first has ended
                 Thread.sleep(5); // polling the upstream's count of open streams, bounded
             }
             atPeak.run();
@@ -375,7 +376,7 @@ public final class LoadBench {
     /** Heap with thousands of slow streams open at once: direct, then through; the difference is the gateway's. */
     static void heap(Map<String, String> opts) throws Exception {
         int streams = intOpt(opts, "streams", 2000);
-        int tokens = intOpt(opts, "tokens", 60);
+        int tokens = intOpt(opts, "tokens", 400); // 40 s a stream: long enough for all to be open at once
         double rate = doubleOpt(opts, "rate", 10);
         System.out.printf(Locale.ROOT, "## heap: %s prompt, %d streams open at once, %d tokens each at %s tokens/s%n%n",
                 "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, tokens, rate);
@@ -429,8 +430,8 @@ public final class LoadBench {
             LoadBench direct = new LoadBench(client, baseline.baseUrl(), null);
             // warm the code paths (JIT, connections) on other prompts, then empty both caches: turn 1 starts cold
             for (int i = 0; i < 50; i++) {
-                bench.stream(true, Json.bytes(anthropic(i, true)), false);
-                direct.stream(false, direct(anthropic(i, true)), false);
+                bench.stream(true, Json.bytes(anthropic(i, false)), false);
+                direct.stream(false, direct(anthropic(i, false)), false);
             }
             upstream.forget();
             baseline.forget();
