@@ -285,11 +285,11 @@ public final class LoadBench {
     /** Time to first token, throughput and CPU, direct and through, alternating rounds after a warm-up. */
     static void load(Map<String, String> opts) throws Exception {
         int concurrency = intOpt(opts, "concurrency", 64);
-        int streams = intOpt(opts, "streams", 640);
+        int streams = intOpt(opts, "streams", 320);
         int rounds = intOpt(opts, "rounds", 2);
         int tokens = intOpt(opts, "tokens", 100);
-        double rate = doubleOpt(opts, "rate", 200);
-        int warmup = intOpt(opts, "warmup", 640);
+        double rate = doubleOpt(opts, "rate", 50);
+        int warmup = intOpt(opts, "warmup", 320);
         System.out.printf(Locale.ROOT, "## load: %s prompt, %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way%n%n",
                 "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup);
         boolean small = "small".equals(opts.get("prompt"));
