@@ -122,6 +122,9 @@ public final class GatewayServer implements AutoCloseable {
                     .port(config.port())
                     .shutdownHook(false)
                     .maxPayloadSize(-1)
+                    // Each SSE event is a small write; with Nagle on, the first one after the headers waits for
+                    // the client's delayed ACK (40 ms on Linux): docs/BENCHMARKS.md, load benchmark.
+                    .connectionOptions(socket -> socket.tcpNoDelay(true))
                     .routing(routing -> routes(routing, messages, endpoints))
                     .build()
                     .start();
