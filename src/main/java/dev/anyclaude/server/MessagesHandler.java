@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -135,7 +136,7 @@ final class MessagesHandler {
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
         Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
-                estimator.applyAsLong(call.request())));
+                estimate(call.request())));
         Duration commitAfter = config.deadlines().commitAfter();
         try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(),
                 () -> control.waitingLongerThan(commitAfter) && out.commit(), () -> control.abort(CLIENT_GONE))) {
@@ -172,7 +173,7 @@ final class MessagesHandler {
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
         Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
-                estimator.applyAsLong(call.request())));
+                estimate(call.request())));
         try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(), () -> false,
                 () -> control.abort(CLIENT_GONE))) {
             events.pump(pipeline(call, route, events, out));
@@ -192,7 +193,7 @@ final class MessagesHandler {
         MessageBuilder builder = new MessageBuilder();
         Tracking tracking = new Tracking(builder);
         ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
-                estimator.applyAsLong(call.request()));
+                estimate(call.request()));
         events.pump(pipeline(call, route, events, assembler));
         if (!assembler.ended()) {
             assembler.fail(ApiError.apiError("upstream response ended without a result"));
@@ -228,6 +229,27 @@ final class MessagesHandler {
         Long budget = call.request().maxTokens() == null ? null
                 : (long) Math.max(call.request().maxTokens(), 128) * guards.outputCharsPerToken();
         return new LoopGuard(limits, budget, () -> call.control().abort(LOOP_GUARD), out);
+    }
+
+    /**
+     * The local token estimate of a request (about 2 ms for a Claude Code prompt), started now on its own
+     * virtual thread so that it runs while the upstream works instead of before the request goes out.
+     */
+    private LongSupplier estimate(MessagesRequest request) {
+        java.util.concurrent.FutureTask<Long> task = new java.util.concurrent.FutureTask<>(
+                () -> estimator.applyAsLong(request));
+        Thread.ofVirtual().name("token-estimate").start(task);
+        return () -> {
+            try {
+                return task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("the token estimate failed: {}", e.getCause().toString());
+                return 0L;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0L;
+            }
+        };
     }
 
     /** The assembler behind one lock: the request thread feeds it, the heartbeat may start the stream. */

@@ -8,6 +8,8 @@ import dev.anyclaude.api.StreamEventSink;
 import dev.anyclaude.api.Usage;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.function.LongSupplier;
+
 /**
  * The Anthropic event state machine: turns a {@link ModelEvent} flow into a valid event sequence.
  * {@code message_start} first (sent lazily, so a failure before any output can still become an HTTP
@@ -22,7 +24,7 @@ public final class ResponseAssembler implements ModelEventSink {
     private final StreamEventSink out;
     private final String messageId;
     private final String model;
-    private final long estimatedInputTokens;
+    private final LongSupplier estimatedInputTokens;
 
     private boolean started;
     private boolean ended;
@@ -39,6 +41,14 @@ public final class ResponseAssembler implements ModelEventSink {
      * @param estimatedInputTokens the prompt size to report until the upstream reports its own figure
      */
     public ResponseAssembler(StreamEventSink out, String messageId, String model, long estimatedInputTokens) {
+        this(out, messageId, model, () -> estimatedInputTokens);
+    }
+
+    /**
+     * @param estimatedInputTokens asked only when a figure is needed and the upstream has not given its own:
+     *                             the estimate can then run while the upstream works
+     */
+    public ResponseAssembler(StreamEventSink out, String messageId, String model, LongSupplier estimatedInputTokens) {
         this.out = out;
         this.messageId = messageId;
         this.model = model;
@@ -150,7 +160,8 @@ public final class ResponseAssembler implements ModelEventSink {
     public Usage usage() {
         long cachedRead = cacheRead == null ? 0 : cacheRead;
         long cachedCreation = cacheCreation == null ? 0 : cacheCreation;
-        long input = inputTokens != null ? inputTokens : Math.max(0, estimatedInputTokens - cachedRead - cachedCreation);
+        long input = inputTokens != null ? inputTokens
+                : Math.max(0, estimatedInputTokens.getAsLong() - cachedRead - cachedCreation);
         long output = outputTokens != null ? outputTokens : Math.max(1, (outputChars + 3) / 4);
         return new Usage(input, output, cachedRead, cachedCreation);
     }

@@ -28,7 +28,8 @@ public final class LogCapture implements AutoCloseable {
 
     /** The formatted messages logged at WARN or above, with the message of an attached exception. */
     public List<String> warnings() {
-        synchronized (appender.list) {
+        // AppenderBase.doAppend holds the appender's own monitor while it adds to the list
+        synchronized (appender) {
             return appender.list.stream()
                     .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .map(e -> e.getFormattedMessage()
@@ -38,7 +39,7 @@ public final class LogCapture implements AutoCloseable {
     }
 
     public void clear() {
-        synchronized (appender.list) {
+        synchronized (appender) {
             appender.list.clear();
         }
     }
