@@ -78,7 +78,7 @@ final class MessagesHandler {
             try (CallControl control = watchdog.open(config.deadlines(), config.headersTimeout())) {
                 BackendCall call = new BackendCall(request, route.upstreamModel(), Bodies.headers(req), control);
                 if (request.stream() && !route.backend().relays()) {
-                    stream(call, route, res, requestId, outcome);
+                    stream(call, route, res, requestId, outcome, null);
                 } else {
                     try (UpstreamReply reply = route.backend().send(call)) {
                         switch (reply) {
@@ -120,7 +120,7 @@ final class MessagesHandler {
     private void answer(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
                         String requestId, Outcome outcome) {
         if (call.request().stream()) {
-            streamEvents(call, route, events, res, requestId, outcome);
+            stream(call, route, res, requestId, outcome, events);
         } else {
             whole(call, route, events, res, requestId, outcome);
         }
@@ -130,8 +130,11 @@ final class MessagesHandler {
      * A streaming answer. The stream starts with the first output, or once the upstream has kept the
      * client waiting for {@code commitAfter}; pings follow whenever it is silent, and a client that has
      * gone cancels the upstream. Everything that fails before the start is still an HTTP error.
+     *
+     * @param received the upstream's reply when it is already in, else null: it is asked for here
      */
-    private void stream(BackendCall call, Route route, ServerResponse res, String requestId, Outcome outcome) {
+    private void stream(BackendCall call, Route route, ServerResponse res, String requestId, Outcome outcome,
+                        UpstreamReply.Events received) {
         CallControl control = call.control();
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
@@ -140,9 +143,9 @@ final class MessagesHandler {
         Duration commitAfter = config.deadlines().commitAfter();
         try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(),
                 () -> control.waitingLongerThan(commitAfter) && out.commit(), () -> control.abort(CLIENT_GONE))) {
-            UpstreamReply.Events events = null;
+            UpstreamReply.Events events = received;
             try {
-                UpstreamReply reply = route.backend().send(call);
+                UpstreamReply reply = received != null ? received : route.backend().send(call);
                 if (!(reply instanceof UpstreamReply.Events decoded)) {
                     reply.close();
                     throw new ApiException(ApiError.apiError("the backend relayed a response the gateway had started"));
@@ -157,27 +160,6 @@ final class MessagesHandler {
                 }
                 out.endIfOpen();
             }
-        } catch (DownstreamGoneException gone) {
-            control.abort(CLIENT_GONE);
-            throw gone;
-        } finally {
-            sse.close();
-        }
-        outcome.status = tracking.httpError != null ? tracking.httpError.status() : 200;
-        outcome.summary = tracking.summary(out.assembler);
-    }
-
-    private void streamEvents(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
-                              String requestId, Outcome outcome) {
-        CallControl control = call.control();
-        SseResponse sse = new SseResponse(res, requestId);
-        Tracking tracking = new Tracking(sse);
-        Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
-                estimate(call.request())));
-        try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(), () -> false,
-                () -> control.abort(CLIENT_GONE))) {
-            events.pump(pipeline(call, route, events, out));
-            out.endIfOpen();
         } catch (DownstreamGoneException gone) {
             control.abort(CLIENT_GONE);
             throw gone;
