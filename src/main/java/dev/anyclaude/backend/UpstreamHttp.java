@@ -77,6 +77,12 @@ public final class UpstreamHttp implements AutoCloseable {
         closed = true;
         if (client != null) {
             client.shutdownNow();
+            try {
+                // its selector thread ends shortly after; wait for it, so a closed gateway leaves no thread behind
+                client.awaitTermination(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         retiring.forEach(HttpClient::shutdownNow);
     }

@@ -54,7 +54,7 @@ public final class Watchdog implements AutoCloseable {
     /** Starts watching a call; closing the control stops watching it. */
     public CallControl open(Deadlines deadlines, Duration headersTimeout) {
         CallControl[] self = new CallControl[1];
-        CallControl control = new CallControl(ticker, pauser, deadlines, headersTimeout, () -> calls.remove(self[0]));
+        CallControl control = new CallControl(ticker, pauser, deadlines, headersTimeout, () -> forget(self[0]));
         self[0] = control;
         calls.add(control);
         return control;
@@ -72,7 +72,7 @@ public final class Watchdog implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.warn("aborting an upstream call failed", e);
                 }
-                calls.remove(call);
+                forget(call);
             }
         }
     }
@@ -80,6 +80,29 @@ public final class Watchdog implements AutoCloseable {
     /** The clock the deadlines are kept on (breakers use it too). */
     public Ticker ticker() {
         return ticker;
+    }
+
+    private void forget(CallControl call) {
+        if (calls.remove(call)) {
+            synchronized (calls) {
+                calls.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no call is watched; false if some still are after {@code timeout}. */
+    public boolean awaitNoCalls(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (calls) {
+            while (!calls.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(calls, left);
+            }
+            return true;
+        }
     }
 
     /** Calls being watched now. */

@@ -24,7 +24,26 @@ final class GatewayMetrics {
     }
 
     void requestEnded() {
-        inFlight.decrementAndGet();
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (inFlight) {
+                inFlight.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no request is in flight; false if some still are after {@code timeout}. */
+    boolean awaitNoRequests(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (inFlight) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+            }
+            return true;
+        }
     }
 
     int inFlight() {

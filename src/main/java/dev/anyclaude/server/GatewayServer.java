@@ -185,6 +185,16 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Upstream calls being watched now (a leak check for tests: it returns to zero when all requests ended). */
+    /**
+     * Waits until no request is being handled and no upstream call is watched (the leak check of the fault
+     * and soak tests); false if that did not happen within {@code timeout}.
+     */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return metrics.awaitNoRequests(timeout)
+                && watchdog.awaitNoCalls(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
     public int activeCalls() {
         return watchdog.active();
     }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,19 +93,8 @@ class FaultInjectionTest {
      */
     private void assertReleased() throws InterruptedException {
         fake.awaitNoActiveExchange(PROMPTLY);
-        awaitTrue(() -> gateway.server().activeCalls() == 0 && gateway.server().requestsInFlight() == 0,
-                "calls and requests in flight return to zero");
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PROMPTLY.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + PROMPTLY);
-            }
-            Thread.onSpinWait();
-            Thread.sleep(Duration.ofMillis(5)); // polling a condition with a bound, not waiting for time to pass
-        }
+        assertThat(gateway.server().awaitIdle(PROMPTLY)).as("calls and requests in flight return to zero")
+                .isTrue();
     }
 
     private static void assertTimeoutEvent(RawHttp.Response response, String reason) {

@@ -427,7 +427,11 @@ class ResilientBackendTest {
 
     @Test
     void anAbortFromAnotherThreadEndsARealWaitAtOnce() throws Exception {
-        Watchdog realWaits = Watchdog.manual(clock, Pauser.WAIT);
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        Watchdog realWaits = Watchdog.manual(clock, (control, wait) -> {
+            waiting.countDown();
+            Pauser.WAIT.pause(control, wait);
+        });
         FakeUpstream fake = upstream(inTurn(overloaded(503), answer("unused")));
         Resilience settings = Resilience.DEFAULTS.withBackoff(Duration.ofMinutes(1), Duration.ofMinutes(1));
         ResilientBackend backend = new ResilientBackend(List.of(primary(fake)), settings, clock, TOP_OF_RANGE);
@@ -443,8 +447,7 @@ class ResilientBackendTest {
                 outcome.complete(t);
             }
         });
-        fake.awaitRequests(1, BOUND);
-        Thread.sleep(100);
+        assertThat(waiting.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)).as("the backoff wait began").isTrue();
         long before = System.nanoTime();
         control.abort(CLIENT_GONE);
 

@@ -161,13 +161,17 @@ public final class Soak {
                 }
                 sampler.interrupt();
                 openGates.forEach(Gate::release);
-                inFlight = awaitZero(gateway::requestsInFlight);
-                activeCalls = awaitZero(gateway::activeCalls);
+                gateway.awaitIdle(Duration.ofSeconds(10));
+                inFlight = gateway.requestsInFlight();
+                activeCalls = gateway.activeCalls();
             }
             long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
-            int upstreamActive = awaitZero(fake::activeExchangeCount);
-            // the HTTP clients' selector threads end shortly after their clients closed
-            awaitZero(() -> Math.max(0, threads.getThreadCount() - threadsBefore));
+            try {
+                fake.awaitNoActiveExchange(Duration.ofSeconds(10));
+            } catch (AssertionError stillActive) {
+                // reported below as a number, so the whole report is printed
+            }
+            int upstreamActive = fake.activeExchangeCount();
             int liveAfter = liveThreads();
             System.gc();
             long heapAfter = memory.getHeapMemoryUsage().getUsed();
@@ -197,15 +201,6 @@ public final class Soak {
         } catch (IOException e) {
             throw new IllegalStateException("cannot dump threads", e);
         }
-    }
-
-    /** Waits (bounded) for a count to reach zero; returns what it was at the end. */
-    private static int awaitZero(java.util.function.IntSupplier count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (count.getAsInt() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10); // polling a counter with a bound
-        }
-        return count.getAsInt();
     }
 
     private static String request(Fault fault, int id) {
