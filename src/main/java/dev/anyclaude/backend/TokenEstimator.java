@@ -270,6 +270,16 @@ public final class TokenEstimator {
         if (text == null || text.isEmpty()) {
             return 0;
         }
+        return MEMO.count(text);
+    }
+
+    /**
+     * Counts of texts of 256 characters or more, up to 4 M characters of them: a session's system prompt, tool
+     * list and earlier messages are counted once, not on every turn.
+     */
+    private static final CountMemo MEMO = new CountMemo(256, 4_000_000, TokenEstimator::countUncached);
+
+    static long countUncached(String text) {
         long tokens = 0;
         int segmentStart = 0;
         int runStart = 0;
