@@ -276,7 +276,7 @@ final class LaunchCommand implements Callable<Integer> {
         int afterDash = dash < 0 ? 0 : args.size() - dash - 1;
         if (claudeArgs.size() > afterDash) {
             throw new CommandLine.ParameterException(cli, "Unknown command or argument '" + claudeArgs.get(0)
-                    + "'. Commands: " + String.join(", ", cli.getSubcommands().keySet())
+                    + "'. Commands: " + String.join(", ", Main.commandNames())
                     + "; arguments for claude go after --, e.g. anyclaude --base-url URL -- -p \"hello\"");
         }
     }

@@ -1,11 +1,18 @@
 package dev.anyclaude.cli;
 
 import dev.anyclaude.config.RcLocations;
+import dev.anyclaude.server.GatewayServer;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** The {@code anyclaude} command: without a subcommand it launches Claude Code through the gateway. */
 @Command(name = "anyclaude",
@@ -14,31 +21,108 @@ import java.util.concurrent.Callable;
         customSynopsis = {"anyclaude [OPTIONS] [-- CLAUDE_ARGS...]", "       anyclaude COMMAND [OPTIONS]"},
         description = {"Run Claude Code (and any Anthropic Messages API client) on any model.",
                 "Without a command: start the gateway on a free loopback port, run claude in this terminal "
-                        + "pointed at it, with the arguments after --, and exit with its exit status."},
-        subcommands = {ServeCommand.class, ParseCommand.class, DoctorCommand.class})
+                        + "pointed at it, with the arguments after --, and exit with its exit status."})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin
     LaunchCommand launch = new LaunchCommand();
 
     public static void main(String[] args) {
+        if (startsGateway(args)) {
+            GatewayServer.prepareInBackground();
+        }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        int exit = commandLine().execute(args);
+        int exit = commandLine(RcLocations.fromEnvironment(), args).execute(args);
         if (exit != 0 || !ServeCommand.running()) {
             System.exit(exit);
         }
+    }
+
+    /** Every command but the informational ones starts a gateway (doctor one of its own, to probe through). */
+    static boolean startsGateway(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.equals("--help") || arg.equals("-h") || arg.equals("--version") || arg.equals("-V")
+                    || arg.equals("parse") || arg.equals("help")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The subcommands, in the order help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("serve", ServeCommand::new);
+        commands.put("parse", ParseCommand::new);
+        commands.put("doctor", DoctorCommand::new);
+        return Collections.unmodifiableMap(commands);
+    }
+
+    /** The names of the subcommands. */
+    static Set<String> commandNames() {
+        return SUBCOMMANDS.keySet();
     }
 
     static CommandLine commandLine() {
         return commandLine(RcLocations.fromEnvironment());
     }
 
-    /** The command line with its {@code .anyclauderc.json} defaults read from {@code rc}. */
+    /** The whole command line, every subcommand included, with its defaults read from {@code rc}. */
     static CommandLine commandLine(RcLocations rc) {
+        return commandLine(rc, SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The command line for {@code args}: the top command with only the subcommands they name, or all of them
+     * when they ask for help. picocli reads every option of every command it is given by reflection, which in a
+     * JVM that has just started is a good part of the start-up; the launcher, the default command, needs none
+     * of the subcommands. The usage printed with an error still lists every command (the whole tree is made
+     * only then).
+     */
+    static CommandLine commandLine(RcLocations rc, String[] args) {
+        Set<String> needed = needed(args);
+        if (needed.size() == SUBCOMMANDS.size()) {
+            return commandLine(rc);
+        }
+        CommandLine lean = commandLine(rc, needed);
+        Map<String, CommandLine.IHelpSectionRenderer> sections = lean.getHelpSectionMap();
+        sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING,
+                help -> help.createHeading("Commands:%n"));
+        sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+                help -> commandLine(rc).getHelp().commandList());
+        return lean;
+    }
+
+    private static CommandLine commandLine(RcLocations rc, Set<String> subcommands) {
         CommandLine cli = new CommandLine(new Main());
+        for (String name : subcommands) {
+            cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return RcDefaults.install(cli, rc);
+    }
+
+    /** The subcommands named before {@code --}; all of them when help is asked for. */
+    static Set<String> needed(String[] args) {
+        Set<String> named = new LinkedHashSet<>();
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.equals("help") || arg.equals("-h") || arg.equals("--help")) {
+                return SUBCOMMANDS.keySet();
+            }
+            if (SUBCOMMANDS.containsKey(arg)) {
+                named.add(arg);
+            }
+        }
+        return named;
     }
 
     @Override

@@ -101,6 +101,26 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts, on a background thread, the one-time set-up that every gateway needs whatever its configuration:
+     * Helidon's service registry and routing, Jackson, Micrometer, the tool-call formats. Called first thing by
+     * the command line, it runs on the second core while the arguments and the rc file are read, so that
+     * {@link #start} finds it done (class initialisation is once per JVM and safe to race).
+     */
+    public static void prepareInBackground() {
+        Thread.ofPlatform().daemon().name("gateway-prepare").start(() -> {
+            try {
+                HttpRouting.builder().get("/", (req, res) -> res.send()).build();
+                new GatewayMetrics();
+                Json.bytes(RequestParser.parseMessages("{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).raw());
+                FormatRegistry.names();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("preparing the gateway in the background failed; start will do it: {}", e.toString());
+            }
+        });
+    }
+
     private static GatewayServer startWith(GatewayConfig config, Map<String, String> env, Watchdog watchdog,
                                            WarmStart warmStart) {
         if (FormatRegistry.byName(config.toolFormat()).isEmpty()) {

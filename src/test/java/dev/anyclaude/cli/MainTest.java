@@ -1,0 +1,69 @@
+package dev.anyclaude.cli;
+
+import dev.anyclaude.config.RcLocations;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private RcLocations rc() {
+        return new RcLocations(dir.resolve("home"), dir.resolve("work"));
+    }
+
+    @Test
+    void theLauncherIsBuiltWithoutTheSubcommandsAndACommandWithOnlyItsOwn() {
+        assertThat(Main.commandLine(rc(), new String[]{"--base-url", "http://127.0.0.1:1/v1", "--model", "serve-me",
+                "--", "-p", "serve"}).getSubcommands()).isEmpty();
+        assertThat(Main.commandLine(rc(), new String[]{"serve", "--port", "0"}).getSubcommands()).containsOnlyKeys("serve");
+        assertThat(Main.commandLine(rc(), new String[]{"doctor", "--json"}).getSubcommands()).containsOnlyKeys("doctor");
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        for (String[] args : new String[][]{{"--help"}, {"-h"}, {"serve", "--help"}, {"help"}}) {
+            assertThat(Main.commandLine(rc(), args).getSubcommands()).containsOnlyKeys("serve", "parse", "doctor");
+        }
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine(rc(), new String[]{"--help"});
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("serve", "parse", "doctor");
+    }
+
+    @Test
+    void argumentsTheLeanTreeDoesNotMatchGetTheSameErrorAsWithTheWholeTree() {
+        for (String[] args : new String[][]{{"srve", "--port", "0"}, {"--bogus"}, {"--mode", "nope"}, {"srve"}}) {
+            StringWriter lean = new StringWriter();
+            CommandLine leanCli = Main.commandLine(rc(), args);
+            leanCli.setErr(new PrintWriter(lean, true));
+            StringWriter whole = new StringWriter();
+            CommandLine wholeCli = Main.commandLine(rc());
+            wholeCli.setErr(new PrintWriter(whole, true));
+
+            int leanExit = leanCli.execute(args);
+            int wholeExit = wholeCli.execute(args);
+
+            assertThat(leanExit).as(String.join(" ", args)).isEqualTo(wholeExit).isNotZero();
+            assertThat(lean.toString()).as(String.join(" ", args)).isEqualTo(whole.toString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void onlyTheInformationalCommandsSkipPreparingAGateway() {
+        assertThat(Main.startsGateway(new String[]{"--model", "m"})).isTrue();
+        assertThat(Main.startsGateway(new String[]{"serve"})).isTrue();
+        assertThat(Main.startsGateway(new String[]{"--version"})).isFalse();
+        assertThat(Main.startsGateway(new String[]{"parse", "--format", "hermes"})).isFalse();
+        assertThat(Main.startsGateway(new String[]{"--model", "m", "--", "--help"})).isTrue();
+    }
+}
