@@ -95,7 +95,7 @@ public final class AnthropicBackend implements Backend {
         byte[] body = body(call, !relay);
         HttpRequest upstream = UpstreamHttp.headers(http.request(config.baseUrl() + "/v1/messages"),
                         requestHeaders(call.headers(), !relay))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .POST(UpstreamHttp.body(body))
                 .build();
         LOG.debug("{} POST {} model={} ({} mode)", name(), upstream.uri(), call.upstreamModel(),
                 relay ? "relay" : "decode");

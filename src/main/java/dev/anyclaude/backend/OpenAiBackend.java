@@ -77,7 +77,7 @@ public final class OpenAiBackend implements Backend {
         HttpRequest.Builder builder = http.request(config.baseUrl() + "/chat/completions")
                 .header("content-type", "application/json")
                 .header("accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+                .POST(UpstreamHttp.body(Json.bytes(body)));
         authorize(builder);
         if (warmStart != null) {
             warmStart.remember(config.baseUrl(), body);

@@ -39,6 +39,15 @@ public final class UpstreamHttp implements AutoCloseable {
     private final Set<HttpClient> retiring = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
+    static {
+        // The JDK client reads each connection into buffers of this size (16 KB by default) and keeps one per
+        // open stream; upstream SSE chunks are a few hundred bytes, so 4 KB saves 12 KB a stream (docs/BENCHMARKS.md,
+        // heap). A value set on the command line wins.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", "4096");
+        }
+    }
+
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
         this.connectTimeout = connectTimeout;
         this.headersTimeout = headersTimeout;
@@ -111,6 +120,11 @@ public final class UpstreamHttp implements AutoCloseable {
         });
     }
 
+    /** A request body the exchange lets go of once the response headers are in: see {@link ReleasableBody}. */
+    public static HttpRequest.BodyPublisher body(byte[] bytes) {
+        return new ReleasableBody(bytes);
+    }
+
     /** Starts a request builder for {@code url} with the headers-timeout applied. */
     public HttpRequest.Builder request(String url) {
         return HttpRequest.newBuilder(URI.create(url)).timeout(headersTimeout);
@@ -147,6 +161,7 @@ public final class UpstreamHttp implements AutoCloseable {
         HttpResponse<InputStream> response;
         try {
             response = pending.get();
+            ReleasableBody.releaseBodyOf(request);
         } catch (CancellationException e) {
             control.attemptEnded();
             throw aborted(control, e);

@@ -23,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -381,6 +382,10 @@ public final class LoadBench {
         System.out.printf(Locale.ROOT, "## heap: %s prompt, %d streams open at once, %d tokens each at %s tokens/s%n%n",
                 "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, tokens, rate);
         Bodies bodies = Bodies.of(256, "small".equals(opts.get("prompt")));
+        if ("process".equals(opts.get("gateway"))) {
+            heapOfProcess(opts, streams, tokens, rate, bodies);
+            return;
+        }
         var memory = ManagementFactory.getMemoryMXBean();
         var threads = ManagementFactory.getThreadMXBean();
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
@@ -411,6 +416,57 @@ public final class LoadBench {
                 reportErrors(List.of(p));
             }
             System.out.println("\ngateway requests in flight after: " + gateway.requestsInFlight());
+        }
+    }
+
+    /**
+     * The gateway as deployed: the packaged jar in its own JVM with a heap limit ({@code xmx}, 512m by default),
+     * thousands of streams through it at once; at the peak, its used heap after a full GC, its resident memory
+     * and threads, from outside the process.
+     */
+    static void heapOfProcess(Map<String, String> opts, int streams, int tokens, double rate, Bodies bodies) throws Exception {
+        String xmx = opts.getOrDefault("xmx", "512m");
+        Path jar = Path.of(opts.getOrDefault("jar", "target/anyclaude.jar"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + xmx));
+        if (opts.containsKey("jvm")) {
+            jvm.addAll(Arrays.asList(opts.get("jvm").split(",")));
+        }
+        System.out.println("gateway: " + jar + " in its own JVM, " + String.join(" ", jvm) + "\n");
+        try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
+             GatewayProcess gateway = GatewayProcess.start(jar, upstream.baseUrl(), jvm);
+             HttpClient client = httpClient()) {
+            LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
+            bench.phase("warm-up through", true, bodies, 200, 200, false, null, null);
+            long before = gateway.heapAfterGc();
+            long rssBefore = gateway.residentBytes();
+            long[] peak = new long[4];
+            long cpuBefore = gateway.cpuNanos();
+            Phase p = bench.phase("through", true, bodies, streams, streams, true, () -> {
+                try {
+                    peak[1] = upstream.streaming();
+                    peak[0] = gateway.heapAfterGc();
+                    peak[2] = gateway.residentBytes();
+                    peak[3] = gateway.threads();
+                    if (opts.containsKey("histogram")) {
+                        System.out.println(gateway.histogram(Integer.parseInt(opts.get("histogram"))));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, upstream::streaming);
+            long cpu = gateway.cpuNanos() - cpuBefore;
+            long invalid = p.outcomes().stream().filter(o -> o.body() != null)
+                    .filter(o -> !Sse.check(o.body()).violations().isEmpty()).count();
+            System.out.println("| streams | errors | invalid | open upstream at the peak | gateway heap before MB | gateway heap at the peak MB (after GC) | RSS before MB | RSS at the peak MB | OS threads at the peak | gateway CPU s | wall s |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | %.1f | %.1f |%n", streams, p.errors(),
+                    invalid, peak[1], before >> 20, peak[0] >> 20, rssBefore >> 20, peak[2] >> 20, peak[3], cpu / 1e9,
+                    p.wallNanos() / 1e9);
+            reportErrors(List.of(p));
+            if (p.errors() > 0) {
+                String log = gateway.log();
+                System.out.println("gateway log tail:\n" + log.substring(Math.max(0, log.length() - 4000)));
+            }
         }
     }
 
