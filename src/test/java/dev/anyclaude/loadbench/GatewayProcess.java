@@ -92,26 +92,23 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Resident memory of the process (VmRSS), in bytes; -1 where /proc is not there. */
     long residentBytes() throws IOException {
-        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
-        if (!Files.exists(status)) {
-            return -1;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
+        long kilobytes = procStatus("VmRSS:");
+        return kilobytes < 0 ? -1 : kilobytes * 1024;
     }
 
-    /** Threads of the process (platform threads; virtual ones are not OS threads). */
+    /** Threads of the process (platform threads; virtual ones are not OS threads); -1 where /proc is not there. */
     long threads() throws IOException {
+        return procStatus("Threads:");
+    }
+
+    /** The number on the line of {@code /proc/PID/status} that starts with {@code key}, or -1. */
+    private long procStatus(String key) throws IOException {
         Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
         if (!Files.exists(status)) {
             return -1;
         }
         for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("Threads:")) {
+            if (line.startsWith(key)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
