@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -58,7 +57,8 @@ public final class BenchUpstream implements AutoCloseable {
     private final List<byte[]> slots = new ArrayList<>(); // most recently used last
     private final ConcurrentLinkedQueue<Served> served = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Socket> open = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger streaming = new AtomicInteger();
+    private int streaming; // guarded by this; waiters are told of every change
+    private long ended; // streams that have stopped, complete or not, guarded by this
     private volatile boolean closed;
 
     private BenchUpstream(int tokens, double tokensPerSecond, long prefillNanosPerToken) throws IOException {
@@ -97,8 +97,36 @@ public final class BenchUpstream implements AutoCloseable {
     }
 
     /** Streams being written right now. */
-    public int streaming() {
-        return streaming.get();
+    public synchronized int streaming() {
+        return streaming;
+    }
+
+    /**
+     * Waits until {@code count} streams are being written at once, or one has ended (the peak has passed),
+     * or {@code timeout} is over; returns the streams open then.
+     */
+    public synchronized int awaitPeak(int count, java.time.Duration timeout) throws InterruptedException {
+        long endedBefore = ended;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streaming < count && ended == endedBefore) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return streaming;
+    }
+
+    private synchronized void streamStarted() {
+        streaming++;
+        notifyAll();
+    }
+
+    private synchronized void streamEnded() {
+        streaming--;
+        ended++;
+        notifyAll();
     }
 
     @Override
@@ -179,7 +207,7 @@ public final class BenchUpstream implements AutoCloseable {
         if (prefill > 0) {
             LockSupport.parkNanos(prefill); // the environment's compute time, not a wait for a condition
         }
-        streaming.incrementAndGet();
+        streamStarted();
         try {
             out.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
@@ -204,7 +232,7 @@ public final class BenchUpstream implements AutoCloseable {
             out.write(LAST_CHUNK);
             out.flush();
         } finally {
-            streaming.decrementAndGet();
+            streamEnded();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.anyclaude.openai.ChatRequestMapper;
 import dev.anyclaude.openai.ClaudeCodeSessions;
 import dev.anyclaude.openai.OpenAiFlavor;
 import dev.anyclaude.server.GatewayServer;
+import dev.anyclaude.testing.GatewayProcess;
 import dev.anyclaude.testing.Sse;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -23,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,8 +237,12 @@ public final class LoadBench {
     // ---------------------------------------------------------------------------------------------
     // batches
 
+    /**
+     * Runs {@code streams} streams, {@code concurrency} at once. With {@code atPeak}, it runs once the upstream
+     * is writing all of them at the same time (or the first has ended, or 100 s passed).
+     */
     Phase phase(String name, boolean through, Bodies bodies, int streams, int concurrency, boolean keepBodies,
-                Runnable atPeak, java.util.function.IntSupplier openStreams) throws InterruptedException {
+                Runnable atPeak, BenchUpstream upstream) throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         Semaphore slots = new Semaphore(concurrency);
@@ -256,11 +262,7 @@ public final class LoadBench {
             });
         }
         if (atPeak != null) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
-            while (openStreams.getAsInt() < streams && done.getCount() == streams && System.nanoTime() < deadline) {
-                // until every stream is open upstream, or the first has ended
-                Thread.sleep(5); // polling the upstream's count of open streams, bounded
-            }
+            upstream.awaitPeak(streams, Duration.ofSeconds(100));
             atPeak.run();
         }
         if (!done.await(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
@@ -397,9 +399,7 @@ public final class LoadBench {
             System.out.println("| path | streams | errors | invalid | open at the peak | heap before MB | heap at the peak MB (after GC) | added MB | platform threads at the peak | wall s |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (boolean through : new boolean[] {false, true}) {
-                System.gc();
-                Thread.sleep(200); // let the collector's work settle before the baseline
-                System.gc();
+                System.gc(); // a full, stop-the-world collection (G1 without ExplicitGCInvokesConcurrent)
                 long before = memory.getHeapMemoryUsage().getUsed();
                 long[] peak = new long[3];
                 Phase p = bench.phase(through ? "through" : "direct", through, bodies, streams, streams, true, () -> {
@@ -407,7 +407,7 @@ public final class LoadBench {
                     System.gc();
                     peak[0] = memory.getHeapMemoryUsage().getUsed();
                     peak[2] = threads.getThreadCount();
-                }, upstream::streaming);
+                }, upstream);
                 long invalid = through ? p.outcomes().stream().filter(o -> o.body() != null)
                         .filter(o -> !Sse.check(o.body()).violations().isEmpty()).count() : 0;
                 System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %.1f |%n", p.name(), streams,
@@ -421,8 +421,8 @@ public final class LoadBench {
 
     /**
      * The gateway as deployed: the packaged jar in its own JVM with a heap limit ({@code xmx}, 512m by default),
-     * thousands of streams through it at once; at the peak, its used heap after a full GC, its resident memory
-     * and threads, from outside the process.
+     * logging at INFO (a line per request), thousands of streams through it at once; at the peak, its used heap
+     * after a full GC, its resident memory and threads, from outside the process.
      */
     static void heapOfProcess(Map<String, String> opts, int streams, int tokens, double rate, Bodies bodies) throws Exception {
         String xmx = opts.getOrDefault("xmx", "512m");
@@ -432,29 +432,35 @@ public final class LoadBench {
             jvm.addAll(Arrays.asList(opts.get("jvm").split(",")));
         }
         System.out.println("gateway: " + jar + " in its own JVM, " + String.join(" ", jvm) + "\n");
+        Path home = Files.createDirectories(Path.of("target", "loadbench-gateway-home")); // the gateway's HOME
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
-             GatewayProcess gateway = GatewayProcess.start(jar, upstream.baseUrl(), jvm);
+             GatewayProcess gateway = GatewayProcess.start(jar, jvm, home, Map.of(), "--base-url",
+                     upstream.baseUrl() + "/v1", "--protocol", "openai", "--flavor", "generic", "--model", "m");
              HttpClient client = httpClient()) {
+            // a benchmark stopped by a signal still stops its gateway
+            Runtime.getRuntime().addShutdownHook(new Thread(
+                    () -> ProcessHandle.of(gateway.pid()).ifPresent(ProcessHandle::destroyForcibly)));
+            ProcessGauges gauges = new ProcessGauges(gateway.pid());
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             bench.phase("warm-up through", true, bodies, 200, 200, false, null, null);
-            long before = gateway.heapAfterGc();
-            long rssBefore = gateway.residentBytes();
+            long before = gauges.heapAfterGc();
+            long rssBefore = gauges.residentBytes();
             long[] peak = new long[4];
-            long cpuBefore = gateway.cpuNanos();
+            long cpuBefore = gauges.cpuNanos();
             Phase p = bench.phase("through", true, bodies, streams, streams, true, () -> {
                 try {
                     peak[1] = upstream.streaming();
-                    peak[0] = gateway.heapAfterGc();
-                    peak[2] = gateway.residentBytes();
-                    peak[3] = gateway.threads();
+                    peak[0] = gauges.heapAfterGc();
+                    peak[2] = gauges.residentBytes();
+                    peak[3] = gauges.threads();
                     if (opts.containsKey("histogram")) {
-                        System.out.println(gateway.histogram(Integer.parseInt(opts.get("histogram"))));
+                        System.out.println(gauges.histogram(Integer.parseInt(opts.get("histogram"))));
                     }
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            }, upstream::streaming);
-            long cpu = gateway.cpuNanos() - cpuBefore;
+            }, upstream);
+            long cpu = gauges.cpuNanos() - cpuBefore;
             long invalid = p.outcomes().stream().filter(o -> o.body() != null)
                     .filter(o -> !Sse.check(o.body()).violations().isEmpty()).count();
             System.out.println("| streams | errors | invalid | open upstream at the peak | gateway heap before MB | gateway heap at the peak MB (after GC) | RSS before MB | RSS at the peak MB | OS threads at the peak | gateway CPU s | wall s |");

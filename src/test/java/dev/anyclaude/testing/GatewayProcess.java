@@ -59,9 +59,16 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public static GatewayProcess start(Path home, Map<String, String> extraEnv, String... serveArgs)
             throws IOException, InterruptedException {
+        return start(jar(), List.of(), home, extraEnv, serveArgs);
+    }
+
+    /** As {@link #start(Path, Map, String...)}, with a given jar and options for its JVM (benchmarks). */
+    public static GatewayProcess start(Path jar, List<String> jvmOptions, Path home, Map<String, String> extraEnv,
+                                       String... serveArgs) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar().toString(), "serve",
-                "--host", "127.0.0.1", "--port", "0"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", "0"));
         command.addAll(List.of(serveArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
