@@ -5,7 +5,6 @@ import dev.anyclaude.api.Json;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.openai.OpenAiFlavor;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -460,14 +459,7 @@ public final class ContextWindow {
             } catch (ApiException | IllegalArgumentException e) {
                 return null;
             }
-            if (response.statusCode() != 200) {
-                return null;
-            }
-            try {
-                return Json.parse(response.body());
-            } catch (JacksonException e) {
-                return null;
-            }
+            return UpstreamHttp.jsonIfOk(response);
         }
     }
 }

@@ -3,12 +3,10 @@ package dev.anyclaude.backend;
 import dev.anyclaude.api.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -101,14 +99,6 @@ final class TokenCounter {
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
         authorize.accept(builder);
-        HttpResponse<byte[]> response = http.sendSmall(builder.build(), backendName);
-        if (response.statusCode() != 200) {
-            return null;
-        }
-        try {
-            return Json.parse(response.body());
-        } catch (JacksonException e) {
-            return null;
-        }
+        return UpstreamHttp.jsonIfOk(http.sendSmall(builder.build(), backendName));
     }
 }

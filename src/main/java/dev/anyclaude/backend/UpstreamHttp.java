@@ -235,6 +235,18 @@ public final class UpstreamHttp implements AutoCloseable {
         return new BufferedResponse<>(response, body);
     }
 
+    /** The JSON of a {@code 200} answer; null for any other status or a body that is not JSON. */
+    public static tools.jackson.databind.JsonNode jsonIfOk(HttpResponse<byte[]> response) {
+        if (response.statusCode() != 200) {
+            return null;
+        }
+        try {
+            return dev.anyclaude.api.Json.parse(response.body());
+        } catch (tools.jackson.core.JacksonException e) {
+            return null;
+        }
+    }
+
     /** Reads an error body, at most {@value #MAX_ERROR_BODY} bytes, and closes the stream. */
     public static byte[] readErrorBody(InputStream body) {
         return readBounded(body, MAX_ERROR_BODY);

@@ -50,7 +50,6 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
-        context.getLogger("io.helidon").setLevel(Level.WARN);
         context.getLogger("dev.anyclaude").setLevel(level(anyclaudeLevel));
     }
 

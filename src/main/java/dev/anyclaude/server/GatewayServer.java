@@ -101,6 +101,10 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /** A one-line request, run through the parser, Jackson and the token estimator before the first real one. */
+    private static final byte[] WARM_UP_REQUEST = "{\"model\":\"warm-up\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     /**
      * Starts, on a background thread, the one-time set-up that every gateway needs whatever its configuration:
      * Helidon's service registry and routing, Jackson, Micrometer, the tool-call formats. Called first thing by
@@ -112,8 +116,7 @@ public final class GatewayServer implements AutoCloseable {
             try {
                 HttpRouting.builder().get("/", (req, res) -> res.send()).build();
                 new GatewayMetrics();
-                Json.bytes(RequestParser.parseMessages("{\"model\":\"m\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).raw());
+                Json.bytes(RequestParser.parseMessages(WARM_UP_REQUEST).raw());
                 FormatRegistry.names();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("preparing the gateway in the background failed; start will do it: {}", e.toString());
@@ -160,8 +163,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         // The estimator loads its BPE vocabulary on first use (~0.5 s): do it now, not on the first request.
         Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
-                RequestParser.parseCountTokens("{\"model\":\"warm-up\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                RequestParser.parseCountTokens(WARM_UP_REQUEST)));
         GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
                 config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
