@@ -7,7 +7,6 @@ import dev.anyclaude.stream.DownstreamGoneException;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client side of a byte relay. The upstream's bytes pass unchanged; when the body is an event
@@ -15,15 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * client that left is noticed, as on decoded streams), and a stream cut short can be ended with an
  * {@code error} event.
  */
-final class RelayedStream implements KeepAlive {
-    private static final byte[] PING = SseEncoder.encode(new StreamEvent.Ping());
+final class RelayedStream extends KeepAlive {
 
     private final OutputStream out;
     private final boolean eventStream;
-    private final ReentrantLock lock = new ReentrantLock();
     /** Newlines at the end of what was written, carriage returns not counted: two end an event. */
     private int trailingNewlines = 2;
-    private long lastWrite = System.nanoTime();
     private boolean closed;
 
     RelayedStream(OutputStream out, boolean eventStream) {
@@ -34,9 +30,7 @@ final class RelayedStream implements KeepAlive {
     void write(byte[] buffer, int offset, int length) {
         lock.lock();
         try {
-            out.write(buffer, offset, length);
-            out.flush();
-            lastWrite = System.nanoTime();
+            send(out, buffer, offset, length);
             for (int i = offset; i < offset + length; i++) {
                 byte b = buffer[i];
                 if (b == '\n') {
@@ -53,27 +47,14 @@ final class RelayedStream implements KeepAlive {
     }
 
     @Override
-    public boolean committed() {
+    boolean committed() {
         return eventStream;
     }
 
+    /** A ping goes only into an event stream, and only between two whole events. */
     @Override
-    public void pingIfIdle(long idleNanos) {
-        if (!eventStream || !lock.tryLock()) {
-            return;
-        }
-        try {
-            if (closed || trailingNewlines < 2 || System.nanoTime() - lastWrite < idleNanos) {
-                return;
-            }
-            out.write(PING);
-            out.flush();
-            lastWrite = System.nanoTime();
-        } catch (IOException | RuntimeException e) {
-            throw new DownstreamGoneException(e);
-        } finally {
-            lock.unlock();
-        }
+    protected OutputStream pingTarget() {
+        return eventStream && !closed && trailingNewlines >= 2 ? out : null;
     }
 
     /** Ends an event stream that the upstream cut short with an {@code error} event saying why. */

@@ -8,7 +8,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes Anthropic events to the client as SSE, one flush per event. The 200 and the headers are
@@ -16,16 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * error instead, so status-based retries (SDKs, Claude Code) still work. A failed write means the
  * client has gone: it surfaces as {@link DownstreamGoneException} so the caller can cancel the upstream.
  */
-final class SseResponse implements StreamEventSink, KeepAlive {
-    private static final byte[] PING = SseEncoder.encode(new StreamEvent.Ping());
+final class SseResponse extends KeepAlive implements StreamEventSink {
 
     private final ServerResponse res;
     private final String requestId;
-    private final ReentrantLock lock = new ReentrantLock();
     private OutputStream out;
     private boolean httpError;
     private boolean closed;
-    private long lastWrite = System.nanoTime();
 
     SseResponse(ServerResponse res, String requestId) {
         this.res = res;
@@ -52,9 +48,8 @@ final class SseResponse implements StreamEventSink, KeepAlive {
                 res.header("request-id", requestId);
                 out = res.outputStream();
             }
-            out.write(SseEncoder.encode(event));
-            out.flush();
-            lastWrite = System.nanoTime();
+            byte[] bytes = SseEncoder.encode(event);
+            send(out, bytes, 0, bytes.length);
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed connection with its own unchecked exceptions as well
             throw new DownstreamGoneException(e);
@@ -63,34 +58,15 @@ final class SseResponse implements StreamEventSink, KeepAlive {
         }
     }
 
-    /**
-     * Sends a {@code ping} if the stream is committed and nothing was written for {@code idleNanos}.
-     * Skips when another write is in progress: the stream is not idle then.
-     *
-     * @throws DownstreamGoneException when the write fails: the client has gone
-     */
     @Override
-    public void pingIfIdle(long idleNanos) {
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            if (out == null || closed || System.nanoTime() - lastWrite < idleNanos) {
-                return;
-            }
-            out.write(PING);
-            out.flush();
-            lastWrite = System.nanoTime();
-        } catch (IOException | RuntimeException e) {
-            throw new DownstreamGoneException(e);
-        } finally {
-            lock.unlock();
-        }
+    boolean committed() {
+        return out != null || httpError;
     }
 
+    /** A ping goes once the stream has started (not after an HTTP error, not after the end). */
     @Override
-    public boolean committed() {
-        return out != null || httpError;
+    protected OutputStream pingTarget() {
+        return closed ? null : out;
     }
 
     /** Ends the response; safe when nothing was written. */
