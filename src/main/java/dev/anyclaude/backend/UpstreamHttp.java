@@ -39,15 +39,6 @@ public final class UpstreamHttp implements AutoCloseable {
     private final Set<HttpClient> retiring = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
-    static {
-        // The JDK client reads each connection into buffers of this size (16 KB by default) and keeps one per
-        // open stream; upstream SSE chunks are a few hundred bytes, so 4 KB saves 12 KB a stream (docs/BENCHMARKS.md,
-        // heap). A value set on the command line wins.
-        if (System.getProperty("jdk.httpclient.bufsize") == null) {
-            System.setProperty("jdk.httpclient.bufsize", "4096");
-        }
-    }
-
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
         this.connectTimeout = connectTimeout;
         this.headersTimeout = headersTimeout;
