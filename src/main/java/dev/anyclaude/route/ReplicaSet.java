@@ -180,26 +180,8 @@ public final class ReplicaSet implements Backend {
      * are small and answered by the client's retry, so no breaker counts them.
      */
     private <T> T firstLive(List<Member> order, Function<Backend, T> ask) {
-        UpstreamException unreachable = null;
-        List<Member> refused = new ArrayList<>();
-        for (Member member : order) {
-            if (member.breaker().state() != CircuitBreaker.State.CLOSED) {
-                refused.add(member);
-                continue;
-            }
-            try {
-                return ask.apply(member.replica().backend());
-            } catch (UpstreamException e) {
-                if (e.kind() != UpstreamException.Kind.CONNECT && e.kind() != UpstreamException.Kind.IO) {
-                    throw e;
-                }
-                unreachable = e;
-            }
-        }
-        if (unreachable != null) {
-            throw unreachable;
-        }
-        throw allOpen(refused);
+        return OpenCircuits.firstReachable(order, Member::breaker, member -> ask.apply(member.replica().backend()),
+                ReplicaSet::allOpen);
     }
 
     // ---- the order of a call --------------------------------------------------------------------------------
@@ -287,17 +269,8 @@ public final class ReplicaSet implements Backend {
 
     /** Every replica's circuit is open: retryable, so a fallback chain around the set moves on. */
     private static UpstreamException allOpen(List<Member> refused) {
-        StringBuilder which = new StringBuilder();
-        Duration soonest = null;
-        for (Member member : refused) {
-            Duration in = member.breaker().retryIn();
-            which.append(which.isEmpty() ? "" : "; ").append(member.url()).append(in.isZero()
-                    ? " (a trial call is under way)" : " (tried again in " + Waits.human(in) + ")");
-            soonest = soonest == null || in.compareTo(soonest) < 0 ? in : soonest;
-        }
-        long seconds = soonest == null ? 1 : Math.max(1, (soonest.toMillis() + 999) / 1000);
-        ApiError error = new ApiError(529, "overloaded_error", "no replica is available: they failed repeatedly "
-                + "and their circuits are open: " + which, Map.of("retry-after", Long.toString(seconds)));
+        ApiError error = OpenCircuits.error("replica", refused.stream().map(Member::url).toList(),
+                refused.stream().map(Member::breaker).toList());
         return UpstreamException.status(error, 529, null);
     }
 }

@@ -6,15 +6,12 @@ import dev.anyclaude.backend.Backend;
 import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.RestartableEvents;
 import dev.anyclaude.backend.Ticker;
-import dev.anyclaude.backend.UpstreamException;
 import dev.anyclaude.backend.UpstreamReply;
 import dev.anyclaude.config.Resilience;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -119,24 +116,8 @@ public final class ResilientBackend implements Backend {
      * are small and answered by the client's retry, so nothing waits and no breaker counts them.
      */
     private <T> T firstAvailable(Function<Target, T> ask) {
-        UpstreamException unreachable = null;
-        for (Link link : chain) {
-            if (link.breaker().state() != CircuitBreaker.State.CLOSED) {
-                continue;
-            }
-            try {
-                return ask.apply(link.target());
-            } catch (UpstreamException e) {
-                if (e.kind() != UpstreamException.Kind.CONNECT && e.kind() != UpstreamException.Kind.IO) {
-                    throw e;
-                }
-                unreachable = e;
-            }
-        }
-        if (unreachable != null) {
-            throw unreachable;
-        }
-        throw new ApiException(unavailable(chain));
+        return OpenCircuits.firstReachable(chain, Link::breaker, link -> ask.apply(link.target()),
+                skipped -> new ApiException(unavailable(chain)));
     }
 
     /** The error when every upstream's circuit is open: which ones, and when each is tried again. */
@@ -144,16 +125,7 @@ public final class ResilientBackend implements Backend {
         if (refused.isEmpty()) {
             return ApiError.overloaded("no upstream could take the request");
         }
-        StringBuilder which = new StringBuilder();
-        Duration soonest = null;
-        for (Link link : refused) {
-            Duration in = link.breaker().retryIn();
-            which.append(which.isEmpty() ? "" : "; ").append(link.label()).append(in.isZero()
-                    ? " (a trial call is under way)" : " (tried again in " + Waits.human(in) + ")");
-            soonest = soonest == null || in.compareTo(soonest) < 0 ? in : soonest;
-        }
-        long seconds = Math.max(1, (soonest.toMillis() + 999) / 1000);
-        return new ApiError(529, "overloaded_error", "no upstream is available: they failed repeatedly and "
-                + "their circuits are open: " + which, Map.of("retry-after", Long.toString(seconds)));
+        return OpenCircuits.error("upstream", refused.stream().map(Link::label).toList(),
+                refused.stream().map(Link::breaker).toList());
     }
 }
