@@ -17,6 +17,7 @@ import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.RawHttp;
 import dev.anyclaude.testing.Sse;
 import org.junit.jupiter.api.AfterAll;
@@ -76,15 +77,7 @@ class AnthropicContractTest {
 
     @AfterAll
     static void stopGateways() {
-        for (AutoCloseable closeable : new AutoCloseable[]{relay, relayWithKey, decode, upstream}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        Resources.closeInOrder(relay, relayWithKey, decode, upstream);
     }
 
     @BeforeEach

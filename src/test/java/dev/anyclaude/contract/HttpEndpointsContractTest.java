@@ -8,6 +8,7 @@ import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -44,15 +45,7 @@ class HttpEndpointsContractTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-        } finally {
-            if (upstream != null) {
-                upstream.close();
-            }
-        }
+        Resources.closeInOrder(gateway, upstream);
     }
 
     @BeforeEach

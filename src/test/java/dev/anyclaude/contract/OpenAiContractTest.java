@@ -15,6 +15,7 @@ import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.OpenAiSse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -68,15 +69,7 @@ class OpenAiContractTest {
 
     @AfterAll
     static void stopGateway() {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-        } finally {
-            if (upstream != null) {
-                upstream.close();
-            }
-        }
+        Resources.closeInOrder(gateway, upstream);
     }
 
     @BeforeEach

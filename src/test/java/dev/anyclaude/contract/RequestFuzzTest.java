@@ -9,6 +9,7 @@ import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.Fuzz;
 import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -78,15 +79,7 @@ class RequestFuzzTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-        } finally {
-            if (upstream != null) {
-                upstream.close();
-            }
-        }
+        Resources.closeInOrder(gateway, upstream);
     }
 
     /** A healthy upstream: a short answer, sometimes with a tool call, in the form asked for. */

@@ -11,6 +11,7 @@ import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
+import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.OpenAiSse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -64,10 +65,8 @@ class TextToolCallContractTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable closeable : OPEN) {
-            closeable.close();
-        }
+    static void stop() {
+        Resources.closeInOrder(OPEN.toArray(AutoCloseable[]::new));
         OPEN.clear();
     }
 
