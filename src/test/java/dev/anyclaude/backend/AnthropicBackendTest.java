@@ -1,5 +1,6 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.testing.Ports;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -393,10 +394,7 @@ class AnthropicBackendTest {
 
     @Test
     void anUnreachableUpstreamIsAnApiException() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         AnthropicBackend backend = new AnthropicBackend(
                 GatewayConfig.of("http://127.0.0.1:" + port, Protocol.ANTHROPIC).withRelay(true), http, Map.of());
         assertThatThrownBy(() -> backend.send(call(CLIENT_BODY, "m", clientHeaders())))

@@ -1,5 +1,6 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.testing.FakeModelServer;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -244,10 +244,7 @@ class ContextWindowTest {
 
     @Test
     void anUnreachableServerIsUnknownNotAnError() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         GatewayConfig config = GatewayConfig.of("http://127.0.0.1:" + port + "/v1", Protocol.OPENAI);
 
         assertThat(ContextWindow.discover(config, "m", http, Map.of())).isEqualTo(OptionalLong.empty());

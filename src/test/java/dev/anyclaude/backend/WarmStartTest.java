@@ -1,5 +1,6 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -189,10 +189,7 @@ class WarmStartTest {
 
     @Test
     void unreachableUpstreamDuringPrimingIsLoggedAndTheGatewayRuns() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         String baseUrl = "http://127.0.0.1:" + port + "/v1";
         ObjectNode body = Json.object();
         body.put("model", MODEL);

@@ -1,5 +1,6 @@
 package dev.anyclaude.cli;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.testing.AnthropicSse;
 import dev.anyclaude.testing.FakeModelServer;
@@ -13,7 +14,6 @@ import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -220,10 +220,7 @@ class DoctorCommandTest {
 
     @Test
     void aBackendThatIsDownIsAClearProblemAndTheRestIsSkipped() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
 
         int exit = doctor("--base-url", "http://127.0.0.1:" + port + "/v1", "--model", "m");
 
@@ -444,10 +441,7 @@ class DoctorCommandTest {
 
     @Test
     void jsonOfAFailedRunSaysWhy() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
 
         int exit = doctor("--base-url", "http://127.0.0.1:" + port, "--model", "m", "--json");
 

@@ -1,5 +1,6 @@
 package dev.anyclaude.cli;
 
+import dev.anyclaude.testing.Ports;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -34,15 +35,9 @@ class ServeCommandTest {
                 "the command blocked: it started a server");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** Runs {@code serve} on a free port with the given arguments; returns that port. */
     private int serveOnFreePort(String... args) throws IOException {
-        int port = freePort();
+        int port = Ports.free();
         List<String> all = new ArrayList<>(List.of("serve", "--port", String.valueOf(port)));
         all.addAll(List.of(args));
         exit = run(all.toArray(String[]::new));

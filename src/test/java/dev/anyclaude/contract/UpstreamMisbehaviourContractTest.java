@@ -1,5 +1,6 @@
 package dev.anyclaude.contract;
 
+import dev.anyclaude.testing.Ports;
 import com.anthropic.models.messages.Message;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.config.Deadlines;
@@ -28,7 +29,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -194,10 +194,7 @@ class UpstreamMisbehaviourContractTest {
 
     @Test
     void anUpstreamThatIsNotListeningIsOverloaded() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = Ports.free();
         GatewayUnderTest gateway = gateway(GatewayConfig.of("http://127.0.0.1:" + closedPort + "/v1", Protocol.OPENAI));
 
         RawHttp.Response response = gateway.http().post("/v1/messages", body(true));

@@ -1,5 +1,6 @@
 package dev.anyclaude.e2e;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.testing.ClaudeCli;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,12 +106,6 @@ class LaunchClaudeCodeIT {
         }).as("port " + port + " is closed").isInstanceOf(ConnectException.class);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private Path script(String name, String content) throws IOException {
         Path script = tmp.resolve(name);
         Files.writeString(script, content);
@@ -145,7 +139,7 @@ class LaunchClaudeCodeIT {
 
     @Test
     void aServerScriptIsStartedWaitedForAndStoppedWithEverythingItStarted() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path pgidFile = tmp.resolve("server.pgid");
         Path upstreamPid = tmp.resolve("upstream.pid");
         Path serverLog = tmp.resolve("server.log");
@@ -182,7 +176,7 @@ class LaunchClaudeCodeIT {
 
     @Test
     void anRcFileWithAServerScriptIsAllItTakes() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path upstreamPid = tmp.resolve("upstream.pid");
         Path script = script("serve-model.sh", """
                 #!/bin/sh
@@ -219,7 +213,7 @@ class LaunchClaudeCodeIT {
 
     @Test
     void aServerThatNeverAnswersIsAClearErrorWithItsLogTailAndNothingIsLeftRunning() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Path pgidFile = tmp.resolve("server.pgid");
         Path script = script("never-answers.sh", """
                 #!/bin/sh

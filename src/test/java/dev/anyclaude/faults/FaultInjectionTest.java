@@ -1,5 +1,6 @@
 package dev.anyclaude.faults;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.backend.Watchdog;
 import dev.anyclaude.config.Deadlines;
@@ -369,10 +370,7 @@ class FaultInjectionTest {
 
     @Test
     void aDeadPrimaryFallsBackToTheNextUpstreamAndModel() throws Exception {
-        int deadPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            deadPort = socket.getLocalPort();
-        }
+        int deadPort = Ports.free();
         fake.handler(r -> answer(3).finish("stop").done().reply());
         GatewayConfig config = GatewayConfig.of("http://127.0.0.1:" + deadPort + "/v1", Protocol.OPENAI).withModel("m")
                 .withResilience(dev.anyclaude.config.Resilience.DEFAULTS.withFallbacks(java.util.List.of(

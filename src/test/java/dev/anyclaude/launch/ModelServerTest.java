@@ -1,5 +1,6 @@
 package dev.anyclaude.launch;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import org.junit.jupiter.api.AfterEach;
@@ -7,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,12 +41,6 @@ class ModelServerTest {
             c.close();
         }
         probe.close();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Reply models(FakeUpstream.RecordedRequest request) {
@@ -120,7 +113,7 @@ class ModelServerTest {
 
     @Test
     void theScriptIsStartedAndWaitedForUntilTheServerAnswersThenStoppedWithAllItStarted() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         comeUpWhen(tmp.resolve("started"), port);
         ModelServer server = server(port, "echo loading the model; touch started; sleep 306 & wait",
                 Duration.ofSeconds(30));
@@ -140,7 +133,7 @@ class ModelServerTest {
 
     @Test
     void aServerThatNeverAnswersIsAClearErrorWithTheEndOfItsLogAndIsStopped() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         ModelServer server = server(port, "i=1; while [ $i -le 30 ]; do echo \"log line $i\"; i=$((i+1)); done; "
                 + "sleep 307 & wait", Duration.ofSeconds(2));
 
@@ -162,7 +155,7 @@ class ModelServerTest {
 
     @Test
     void aServerThatExitsBeforeAnsweringFailsAtOnce() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         Files.writeString(tmp.resolve("server.log"), "an older run's line\n");
         ModelServer server = server(port, "echo 'error: model not found' >&2; exit 3", Duration.ofSeconds(60));
 
@@ -177,7 +170,7 @@ class ModelServerTest {
 
     @Test
     void aScriptThatStartsADaemonAndReturnsIsWaitedForToo() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         comeUpWhen(tmp.resolve("started"), port);
         ModelServer server = server(port, "(sleep 0.3; touch started) & exit 0", Duration.ofSeconds(30));
 

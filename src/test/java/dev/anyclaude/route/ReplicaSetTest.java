@@ -1,5 +1,6 @@
 package dev.anyclaude.route;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.backend.Backend;
@@ -15,7 +16,6 @@ import dev.anyclaude.config.Deadlines;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.config.Resilience;
-import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.testing.ErrorBodies;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
@@ -26,8 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,7 +138,7 @@ class ReplicaSetTest {
     @Test
     void aDownReplicasSessionsGoToTheirSecondChoiceAndReturnWhenItRecovers() throws Exception {
         List<FakeUpstream> two = named(2);
-        int downPort = closedPort();
+        int downPort = Ports.free();
         String downUrl = "http://127.0.0.1:" + downPort + "/v1";
         List<String> urls = List.of(two.get(0).baseUrl() + "/v1", two.get(1).baseUrl() + "/v1", downUrl);
         ReplicaSet set = replicaSet(urls, 2);
@@ -177,8 +175,8 @@ class ReplicaSetTest {
 
     @Test
     void everyReplicaDownIsARetryableOverloadSoFallbacksTakeOver() throws Exception {
-        ReplicaSet set = replicaSet(List.of("http://127.0.0.1:" + closedPort() + "/v1",
-                "http://127.0.0.1:" + closedPort() + "/v1"), 1);
+        ReplicaSet set = replicaSet(List.of("http://127.0.0.1:" + Ports.free() + "/v1",
+                "http://127.0.0.1:" + Ports.free() + "/v1"), 1);
         assertThat(catchThrowableOfType(UpstreamException.class, () -> set.send(call("s")))
                 .kind()).isEqualTo(UpstreamException.Kind.CONNECT);
 
@@ -192,17 +190,17 @@ class ReplicaSetTest {
     @Test
     void aWholeFleetDownGivesWayToTheFallbackAfterTheRetries() throws Exception {
         FakeUpstream spare = upstream(r -> closing(sse("spare")));
-        ReplicaSet set = replicaSet(List.of("http://127.0.0.1:" + closedPort() + "/v1",
-                "http://127.0.0.1:" + closedPort() + "/v1"), 1);
+        ReplicaSet set = replicaSet(List.of("http://127.0.0.1:" + Ports.free() + "/v1",
+                "http://127.0.0.1:" + Ports.free() + "/v1"), 1);
         ResilientBackend backend = new ResilientBackend(List.of(new ResilientBackend.Target("fleet", set, null),
                 new ResilientBackend.Target("spare", openAi(spare), null)),
                 Resilience.DEFAULTS.withMaxRetries(1).withBreaker(1, OPEN_FOR), clock, new Random(7));
 
-        assertThat(text(pumpAll(backend.send(call("s"))))).isEqualTo("spare");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call("s"))))).isEqualTo("spare");
 
         assertThat(clock.pauses()).as("one retry on the fleet, its replicas' circuits then open").hasSize(1);
         assertThat(set.breakers()).extracting(CircuitBreaker::state).containsOnly(CircuitBreaker.State.OPEN);
-        assertThat(text(pumpAll(backend.send(call("t"))))).isEqualTo("spare");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call("t"))))).isEqualTo("spare");
     }
 
     @Test
@@ -217,7 +215,7 @@ class ReplicaSetTest {
         ResilientBackend backend = new ResilientBackend(List.of(new ResilientBackend.Target("fleet", set, null)),
                 settings, clock, new Random(7));
 
-        String servedBy = text(pumpAll(backend.send(call(session))));
+        String servedBy = Replies.text(Replies.pumpAll(backend.send(call(session))));
 
         assertThat(servedBy).isEqualTo(nameOf(set.preference(session).get(1), urls));
         assertThat(three.get(bad).requests()).hasSize(2);
@@ -228,7 +226,7 @@ class ReplicaSetTest {
             String other = "other-" + s;
             String expected = set.preference(other).getFirst().equals(urls.get(bad))
                     ? nameOf(set.preference(other).get(1), urls) : nameOf(set.preference(other).getFirst(), urls);
-            assertThat(text(pumpAll(backend.send(call(other))))).as(other).isEqualTo(expected);
+            assertThat(Replies.text(Replies.pumpAll(backend.send(call(other))))).as(other).isEqualTo(expected);
         }
     }
 
@@ -276,8 +274,8 @@ class ReplicaSetTest {
     void countTokensAndModelsAskAReplicaThatIsUp() throws Exception {
         FakeUpstream live = upstream(r -> closing(r.path().endsWith("/tokenize") ? Reply.json(200, "{\"count\":42}")
                 : Reply.json(200, "{\"data\":[{\"id\":\"fleet-model\",\"created\":1}]}")));
-        List<String> urls = List.of("http://127.0.0.1:" + closedPort() + "/v1", live.baseUrl() + "/v1",
-                "http://127.0.0.1:" + closedPort() + "/v1");
+        List<String> urls = List.of("http://127.0.0.1:" + Ports.free() + "/v1", live.baseUrl() + "/v1",
+                "http://127.0.0.1:" + Ports.free() + "/v1");
         ReplicaSet set = new ReplicaSet(replicas(urls, http, "vllm"), 2, OPEN_FOR, clock);
 
         for (int i = 0; i < 3; i++) {
@@ -355,7 +353,7 @@ class ReplicaSetTest {
 
     /** The name of the replica that answered the session's call. */
     private String answer(ReplicaSet set, String session) {
-        return text(pumpAll(set.send(call(session))));
+        return Replies.text(Replies.pumpAll(set.send(call(session))));
     }
 
     private FakeUpstream upstream(Function<RecordedRequest, Reply> handler) {
@@ -386,29 +384,5 @@ class ReplicaSetTest {
     private static MessagesRequest request() {
         return RequestParser.parseMessages(("{\"model\":\"claude-sonnet\",\"max_tokens\":100,\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static List<ModelEvent> pumpAll(UpstreamReply reply) {
-        List<ModelEvent> events = new ArrayList<>();
-        try (reply) {
-            ((UpstreamReply.Events) reply).pump(events::add);
-        }
-        return events;
-    }
-
-    private static String text(List<ModelEvent> events) {
-        StringBuilder s = new StringBuilder();
-        for (ModelEvent e : events) {
-            if (e instanceof ModelEvent.TextDelta t) {
-                s.append(t.text());
-            }
-        }
-        return s.toString();
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 }

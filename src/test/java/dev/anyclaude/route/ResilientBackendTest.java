@@ -1,5 +1,6 @@
 package dev.anyclaude.route;
 
+import dev.anyclaude.testing.Ports;
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.ApiException;
 import dev.anyclaude.api.MessagesRequest;
@@ -30,8 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,9 +85,9 @@ class ResilientBackendTest {
         FakeUpstream fake = upstream(inTurn(overloaded(503), answer("hello")));
         ResilientBackend backend = resilient(Resilience.DEFAULTS, primary(fake));
 
-        List<ModelEvent> events = pumpAll(backend.send(call()));
+        List<ModelEvent> events = Replies.pumpAll(backend.send(call()));
 
-        assertThat(text(events)).isEqualTo("hello");
+        assertThat(Replies.text(events)).isEqualTo("hello");
         assertThat(events.getLast()).isInstanceOf(ModelEvent.Finish.class);
         assertThat(fake.requests()).hasSize(2);
         assertThat(clock.pauses()).hasSize(1);
@@ -104,7 +103,7 @@ class ResilientBackendTest {
                 Duration.ofSeconds(3));
         ResilientBackend backend = new ResilientBackend(List.of(primary(fake)), settings, clock, TOP_OF_RANGE);
 
-        assertThat(text(pumpAll(backend.send(call())))).isEqualTo("at last");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("at last");
 
         assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
                 Duration.ofSeconds(3), Duration.ofSeconds(3));
@@ -115,7 +114,7 @@ class ResilientBackendTest {
         FakeUpstream fake = upstream(inTurn(rateLimited("7"), answer("ok")));
         ResilientBackend backend = resilient(Resilience.DEFAULTS, primary(fake));
 
-        assertThat(text(pumpAll(backend.send(call())))).isEqualTo("ok");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("ok");
 
         assertThat(clock.pauses()).containsExactly(Duration.ofSeconds(7));
         assertThat(fake.requests()).hasSize(2);
@@ -140,7 +139,7 @@ class ResilientBackendTest {
         FakeUpstream spare = upstream(inTurn(answer("from the spare")));
         ResilientBackend backend = resilient(Resilience.DEFAULTS, primary(limited), fallback(spare, null));
 
-        assertThat(text(pumpAll(backend.send(call())))).isEqualTo("from the spare");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("from the spare");
 
         assertThat(clock.pauses()).isEmpty();
         assertThat(limited.requests()).hasSize(1);
@@ -180,13 +179,13 @@ class ResilientBackendTest {
     @Test
     void aRefusedConnectionIsRetriedThenTheFallbackAnswers() throws Exception {
         FakeUpstream spare = upstream(inTurn(answer("from the spare")));
-        Backend down = openAi("http://127.0.0.1:" + closedPort());
+        Backend down = openAi("http://127.0.0.1:" + Ports.free());
         ResilientBackend backend = resilient(Resilience.DEFAULTS,
                 new ResilientBackend.Target("primary", down, null), fallback(spare, null));
 
         UpstreamReply reply = backend.send(call());
 
-        assertThat(text(pumpAll(reply))).isEqualTo("from the spare");
+        assertThat(Replies.text(Replies.pumpAll(reply))).isEqualTo("from the spare");
         assertThat(clock.pauses()).as("two retries on the primary").hasSize(2);
         assertThat(clock.pauses().get(0)).isBetween(Duration.ZERO, Duration.ofMillis(500));
         assertThat(clock.pauses().get(1)).isBetween(Duration.ZERO, Duration.ofMillis(1000));
@@ -201,7 +200,7 @@ class ResilientBackendTest {
 
         UpstreamReply reply = backend.send(call());
 
-        assertThat(text(pumpAll(reply))).isEqualTo("backup speaking");
+        assertThat(Replies.text(Replies.pumpAll(reply))).isEqualTo("backup speaking");
         assertThat(((UpstreamReply.Events) reply).upstreamModel()).isEqualTo("backup-model");
         assertThat(fake.requests()).extracting(r -> r.json().path("model").asString())
                 .containsExactly("m", "m", "m", "backup-model");
@@ -218,7 +217,7 @@ class ResilientBackendTest {
                 new ResilientBackend.Target("slow", openAi(slow.baseUrl(), impatient), null), fallback(spare, null));
 
         try {
-            assertThat(text(pumpAll(backend.send(call())))).isEqualTo("in time");
+            assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("in time");
         } finally {
             never.release();
         }
@@ -251,10 +250,10 @@ class ResilientBackendTest {
         FakeUpstream fake = upstream(inTurn(heldOpen(Reply.sse(providerError)), answer("second answer")));
         ResilientBackend backend = resilient(Resilience.DEFAULTS, primary(fake));
 
-        List<ModelEvent> events = pumpAll(backend.send(call()));
+        List<ModelEvent> events = Replies.pumpAll(backend.send(call()));
 
         assertThat(events).noneMatch(e -> e instanceof ModelEvent.Failure);
-        assertThat(text(events)).isEqualTo("second answer");
+        assertThat(Replies.text(events)).isEqualTo("second answer");
         assertThat(events.getLast()).isInstanceOf(ModelEvent.Finish.class);
         assertThat(fake.requests()).hasSize(2);
         assertThat(clock.pauses()).hasSize(1);
@@ -267,9 +266,9 @@ class ResilientBackendTest {
         FakeUpstream fake = upstream(inTurn(Reply.sse(doomed).withResetAt(roleOnly.length), answer("survivor")));
         ResilientBackend backend = resilient(Resilience.DEFAULTS, primary(fake));
 
-        List<ModelEvent> events = pumpAll(backend.send(call()));
+        List<ModelEvent> events = Replies.pumpAll(backend.send(call()));
 
-        assertThat(text(events)).isEqualTo("survivor");
+        assertThat(Replies.text(events)).isEqualTo("survivor");
         assertThat(events).noneMatch(e -> e instanceof ModelEvent.Failure);
         assertThat(fake.requests()).hasSize(2);
     }
@@ -294,7 +293,7 @@ class ResilientBackendTest {
             });
         }
 
-        assertThat(text(events)).isEqualTo("partial ");
+        assertThat(Replies.text(events)).isEqualTo("partial ");
         assertThat(events.getLast()).isInstanceOf(ModelEvent.Failure.class);
         assertThat(fake.requests()).hasSize(1);
         assertThat(clock.pauses()).isEmpty();
@@ -307,7 +306,7 @@ class ResilientBackendTest {
         FakeUpstream fake = upstream(inTurn(heldOpen(Reply.sse(tooLong)), answer("unused")));
         ResilientBackend backend = resilient(Resilience.DEFAULTS, primary(fake));
 
-        List<ModelEvent> events = pumpAll(backend.send(call()));
+        List<ModelEvent> events = Replies.pumpAll(backend.send(call()));
 
         assertThat(events).singleElement().isInstanceOfSatisfying(ModelEvent.Failure.class,
                 f -> assertThat(f.error().message()).containsIgnoringCase("prompt is too long"));
@@ -324,9 +323,9 @@ class ResilientBackendTest {
                 fallback(spare, "spare-model"));
 
         UpstreamReply reply = backend.send(call());
-        List<ModelEvent> events = pumpAll(reply);
+        List<ModelEvent> events = Replies.pumpAll(reply);
 
-        assertThat(text(events)).isEqualTo("steady");
+        assertThat(Replies.text(events)).isEqualTo("steady");
         assertThat(flaky.requests()).hasSize(2);
         assertThat(spare.requests()).extracting(r -> r.json().path("model").asString()).containsExactly("spare-model");
         assertThat(((UpstreamReply.Events) reply).upstreamModel()).isEqualTo("spare-model");
@@ -377,7 +376,7 @@ class ResilientBackendTest {
 
         healthy.set(1);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(text(pumpAll(backend.send(call())))).isEqualTo("back");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("back");
 
         assertThat(fake.requests()).hasSize(3);
         assertThat(backend.breakers().getFirst().state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -390,8 +389,8 @@ class ResilientBackendTest {
         Resilience settings = Resilience.DEFAULTS.withMaxRetries(0).withBreaker(1, Duration.ofSeconds(30));
         ResilientBackend backend = resilient(settings, primary(fake), fallback(spare, null));
 
-        assertThat(text(pumpAll(backend.send(call())))).isEqualTo("spare");
-        assertThat(text(pumpAll(backend.send(call())))).isEqualTo("spare");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("spare");
+        assertThat(Replies.text(Replies.pumpAll(backend.send(call())))).isEqualTo("spare");
 
         assertThat(fake.requests()).hasSize(1);
         assertThat(spare.requests()).hasSize(2);
@@ -405,7 +404,7 @@ class ResilientBackendTest {
         Resilience settings = Resilience.DEFAULTS.withMaxRetries(1).withBreaker(2, Duration.ofSeconds(30));
         ResilientBackend backend = resilient(settings, primary(fake));
 
-        List<ModelEvent> events = pumpAll(backend.send(call()));
+        List<ModelEvent> events = Replies.pumpAll(backend.send(call()));
 
         assertThat(events.getLast()).isInstanceOf(ModelEvent.Failure.class);
         assertThat(backend.breakers().getFirst().state()).isEqualTo(CircuitBreaker.State.OPEN);
@@ -470,7 +469,7 @@ class ResilientBackendTest {
             control.abort(CLIENT_GONE);
         });
 
-        List<ModelEvent> events = pumpAll(reply);
+        List<ModelEvent> events = Replies.pumpAll(reply);
 
         assertThat(events).singleElement().isInstanceOf(ModelEvent.Failure.class);
         assertThat(fake.requests()).hasSize(1);
@@ -481,7 +480,7 @@ class ResilientBackendTest {
     @Test
     void modelsComeFromTheFirstReachableUpstream() throws Exception {
         FakeUpstream spare = upstream(r -> closing(Reply.json(200, "{\"data\":[{\"id\":\"spare-model\",\"created\":1}]}")));
-        Backend down = openAi("http://127.0.0.1:" + closedPort());
+        Backend down = openAi("http://127.0.0.1:" + Ports.free());
         ResilientBackend backend = resilient(Resilience.DEFAULTS, new ResilientBackend.Target("down", down, null),
                 fallback(spare, null));
 
@@ -575,29 +574,5 @@ class ResilientBackendTest {
     private static MessagesRequest request() {
         return RequestParser.parseMessages(("{\"model\":\"claude-sonnet\",\"max_tokens\":100,\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static List<ModelEvent> pumpAll(UpstreamReply reply) {
-        List<ModelEvent> events = new ArrayList<>();
-        try (reply) {
-            ((UpstreamReply.Events) reply).pump(events::add);
-        }
-        return events;
-    }
-
-    private static String text(List<ModelEvent> events) {
-        StringBuilder s = new StringBuilder();
-        for (ModelEvent e : events) {
-            if (e instanceof ModelEvent.TextDelta t) {
-                s.append(t.text());
-            }
-        }
-        return s.toString();
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
     }
 }
