@@ -5,13 +5,13 @@ import com.anthropic.models.messages.StopReason;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.contract.ContractSupport.Mode;
+import dev.anyclaude.testing.Started;
 import dev.anyclaude.testing.AnthropicSse;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
-import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.OpenAiSse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.anyclaude.contract.ContractSupport.blockTypes;
@@ -40,7 +39,7 @@ class TextToolCallContractTest {
     private static final String UPSTREAM_MODEL = "some-local-model";
     private static final String RAW = "<think>The user wants weather.</think>\n\nParis is sunny.";
 
-    private static final List<AutoCloseable> OPEN = new ArrayList<>();
+    private static final Started OPEN = new Started();
     private static FakeUpstream openAi;
     private static FakeUpstream anthropic;
     private static GatewayUnderTest openAiAuto;
@@ -60,14 +59,12 @@ class TextToolCallContractTest {
     }
 
     private static <T extends AutoCloseable> T open(T closeable) {
-        OPEN.add(0, closeable);
-        return closeable;
+        return OPEN.add(closeable);
     }
 
     @AfterAll
     static void stop() {
-        Resources.closeInOrder(OPEN.toArray(AutoCloseable[]::new));
-        OPEN.clear();
+        OPEN.close();
     }
 
     @AfterEach

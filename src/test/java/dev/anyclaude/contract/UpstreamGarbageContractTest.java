@@ -4,6 +4,7 @@ import dev.anyclaude.api.Json;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.config.Resilience;
+import dev.anyclaude.testing.Started;
 import dev.anyclaude.testing.AnthropicSse;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
@@ -25,8 +26,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +46,7 @@ class UpstreamGarbageContractTest {
     private static final String WEB_UI = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             + "<title>Open WebUI</title><script>window.app = {}</script></head><body><div id=\"app\"></div></body></html>";
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Started started = new Started();
     private LogCapture log;
 
     @BeforeEach
@@ -57,10 +56,8 @@ class UpstreamGarbageContractTest {
     }
 
     @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+    void stopAll() {
+        started.close();
     }
 
     private FakeUpstream upstream(Function<RecordedRequest, Reply> handler) {

@@ -1,5 +1,6 @@
 package dev.anyclaude.contract;
 
+import dev.anyclaude.testing.Started;
 import dev.anyclaude.testing.Ports;
 import com.anthropic.models.messages.Message;
 import dev.anyclaude.api.Json;
@@ -58,13 +59,11 @@ class UpstreamMisbehaviourContractTest {
     private static final String MODEL = "claude-sonnet-test";
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Started started = new Started();
 
     @AfterEach
-    void stopAll() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+    void stopAll() {
+        started.close();
     }
 
     private FakeUpstream upstream(Function<RecordedRequest, Reply> handler) {

@@ -11,23 +11,26 @@ public final class Resources {
      * them even when an earlier one fails; the first failure is then thrown, the others added to it.
      */
     public static void closeInOrder(AutoCloseable... resources) {
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (AutoCloseable resource : resources) {
             if (resource == null) {
                 continue;
             }
             try {
                 resource.close();
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) { // a close that checks something fails with an AssertionError
                 if (failure == null) {
-                    failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+                    failure = e;
                 } else {
                     failure.addSuppressed(e);
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
+        switch (failure) {
+            case null -> { }
+            case RuntimeException runtime -> throw runtime;
+            case Error error -> throw error;
+            default -> throw new IllegalStateException(failure);
         }
     }
 }
