@@ -90,12 +90,12 @@ public final class AnthropicBackend implements Backend {
 
     @Override
     public UpstreamReply send(BackendCall call) {
-        MessagesRequest request = call.request();
+        Integer maxTokens = call.request().maxTokens();
+        String clientModel = call.request().model();
         // Decode mode always streams upstream: the gateway builds a non-streaming answer from the events itself.
-        byte[] body = body(call, !relay);
         HttpRequest upstream = UpstreamHttp.headers(http.request(config.baseUrl() + "/v1/messages"),
                         requestHeaders(call.headers(), !relay))
-                .POST(UpstreamHttp.body(body))
+                .POST(UpstreamHttp.body(body(call, !relay)))
                 .build();
         LOG.debug("{} POST {} model={} ({} mode)", name(), upstream.uri(), call.upstreamModel(),
                 relay ? "relay" : "decode");
@@ -111,8 +111,7 @@ public final class AnthropicBackend implements Backend {
         if (status < 200 || status >= 300) {
             byte[] error = UpstreamHttp.readErrorBody(response.body());
             control.attemptEnded();
-            throw UpstreamErrors.failure(status, response.headers(), error, name(), request.maxTokens(),
-                    request.model());
+            throw UpstreamErrors.failure(status, response.headers(), error, name(), maxTokens, clientModel);
         }
         String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (contentType.contains("html")) {
@@ -121,7 +120,7 @@ public final class AnthropicBackend implements Backend {
             throw new ApiException(error);
         }
         boolean json = contentType.contains("json");
-        return new AnthropicEventStream(response.body(), json, name(), request.maxTokens(), request.model(), control);
+        return new AnthropicEventStream(response.body(), json, name(), maxTokens, clientModel, control);
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class CallControl implements AutoCloseable {
     private Runnable abortAction;
     private volatile ApiError abortedWith;
 
+    private volatile Runnable whileWaiting;
+
     private volatile long attemptAt;
     private volatile long lastReadAt;
     private volatile boolean headersIn;
@@ -79,6 +81,23 @@ public final class CallControl implements AutoCloseable {
     /** The attempt is over (failed before its response, or its response was read to the end). */
     public void attemptEnded() {
         inAttempt = false;
+    }
+
+    /**
+     * Work for the caller's thread to do each time an attempt's request is on its way and the upstream works
+     * on it: the gateway counts the prompt's tokens there and sets the parsed request aside, instead of doing
+     * either before the request goes out.
+     */
+    public void whileWaiting(Runnable work) {
+        this.whileWaiting = work;
+    }
+
+    /** The attempt's request is on its way: runs the {@link #whileWaiting} work, if any. */
+    public void requestSent() {
+        Runnable work = whileWaiting;
+        if (work != null) {
+            work.run();
+        }
     }
 
     public void headersReceived() {

@@ -67,8 +67,35 @@ public final class OpenAiBackend implements Backend {
         return name;
     }
 
+    /** The upstream request built from a call, and what its errors are reported with. */
+    private record Outgoing(HttpRequest request, Integer sentMaxTokens, String clientModel) {
+    }
+
     @Override
     public UpstreamReply send(BackendCall call) {
+        Outgoing outgoing = outgoing(call);
+        CallControl control = call.control();
+        HttpResponse<InputStream> response = http.send(outgoing.request(), name, control);
+        if (response.statusCode() >= 400) {
+            byte[] error = UpstreamHttp.readErrorBody(response.body());
+            control.attemptEnded();
+            throw UpstreamErrors.failure(response.statusCode(), response.headers(), error, name,
+                    outgoing.sentMaxTokens(), outgoing.clientModel());
+        }
+        String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (contentType.contains("html")) {
+            ApiError error = UpstreamErrors.webPage(name, contentType, UpstreamHttp.readErrorBody(response.body()));
+            LOG.warn("{}", error.message());
+            control.attemptEnded();
+            throw new ApiException(error);
+        }
+        if (contentType.contains("json") && !contentType.contains("event-stream")) {
+            return new WholeCompletion(response.body(), control);
+        }
+        return new ChunkStream(response.body(), control);
+    }
+
+    private Outgoing outgoing(BackendCall call) {
         MessagesRequest request = call.request();
         ObjectNode body = ChatRequestMapper.map(request, new ChatRequestMapper.Options(flavor, call.upstreamModel(),
                 config.maxOutputTokens(), call.headers().sessionId()));
@@ -82,25 +109,7 @@ public final class OpenAiBackend implements Backend {
         if (warmStart != null) {
             warmStart.remember(config.baseUrl(), body);
         }
-        CallControl control = call.control();
-        HttpResponse<InputStream> response = http.send(builder.build(), name, control);
-        if (response.statusCode() >= 400) {
-            byte[] error = UpstreamHttp.readErrorBody(response.body());
-            control.attemptEnded();
-            throw UpstreamErrors.failure(response.statusCode(), response.headers(), error, name, sentMaxTokens,
-                    request.model());
-        }
-        String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
-        if (contentType.contains("html")) {
-            ApiError error = UpstreamErrors.webPage(name, contentType, UpstreamHttp.readErrorBody(response.body()));
-            LOG.warn("{}", error.message());
-            control.attemptEnded();
-            throw new ApiException(error);
-        }
-        if (contentType.contains("json") && !contentType.contains("event-stream")) {
-            return new WholeCompletion(response.body(), control);
-        }
-        return new ChunkStream(response.body(), control);
+        return new Outgoing(builder.build(), sentMaxTokens, request.model());
     }
 
     @Override

@@ -110,23 +110,15 @@ public final class RestartableEvents implements UpstreamReply.Events {
             if (withholding) {
                 return; // a flow ends at its failure; nothing of this reply may follow it
             }
-            switch (event) {
-                case ModelEvent.Failure failure when !started -> {
+            if (!started) {
+                if (event instanceof ModelEvent.Failure failure) {
                     withholding = true;
                     withheld = failure.error();
                     return;
                 }
-                case ModelEvent.Usage usage -> {
-                    // not content
-                }
-                case ModelEvent.TextDelta text when text.text().isEmpty() -> {
-                    // carries nothing
-                }
-                default -> {
-                    if (!started) {
-                        started = true;
-                        continuation.started();
-                    }
+                if (ModelEvent.beginsAnswer(event)) {
+                    started = true;
+                    continuation.started();
                 }
             }
             next.accept(event);

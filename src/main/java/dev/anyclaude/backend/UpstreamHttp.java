@@ -149,6 +149,13 @@ public final class UpstreamHttp implements AutoCloseable {
         CompletableFuture<HttpResponse<InputStream>> pending =
                 used.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         control.onAbort(() -> pending.cancel(true));
+        try {
+            control.requestSent();
+        } catch (RuntimeException e) {
+            pending.cancel(true);
+            control.attemptEnded();
+            throw e;
+        }
         HttpResponse<InputStream> response;
         try {
             response = pending.get();

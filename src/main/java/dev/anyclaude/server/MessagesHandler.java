@@ -9,6 +9,7 @@ import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.api.StreamEvent;
 import dev.anyclaude.api.StreamEventSink;
+import dev.anyclaude.api.Tool;
 import dev.anyclaude.backend.BackendCall;
 import dev.anyclaude.backend.CallControl;
 import dev.anyclaude.backend.Watchdog;
@@ -22,6 +23,7 @@ import dev.anyclaude.route.Router;
 import dev.anyclaude.stream.DownstreamGoneException;
 import dev.anyclaude.stream.ModelEventSink;
 import dev.anyclaude.stream.ResponseAssembler;
+import dev.anyclaude.stream.SharedTools;
 import dev.anyclaude.stream.TextToolCallFilter;
 import dev.anyclaude.toolcall.FormatRegistry;
 import dev.anyclaude.toolcall.ToolCallFormat;
@@ -34,6 +36,7 @@ import org.slf4j.MDC;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -70,21 +73,21 @@ final class MessagesHandler {
         long startNanos = System.nanoTime();
         Outcome outcome = new Outcome();
         metrics.requestStarted();
-        try {
-            MessagesRequest request = RequestParser.parseMessages(Bodies.read(req, config.guards().maxBodyBytes()));
-            outcome.model = request.model();
-            Route route = router.route(request);
-            outcome.upstreamModel = route.upstreamModel();
-            try (CallControl control = watchdog.open(config.deadlines(), config.headersTimeout())) {
-                BackendCall call = new BackendCall(request, route.upstreamModel(), Bodies.headers(req), control);
-                if (request.stream() && !route.backend().relays()) {
-                    stream(call, route, res, requestId, outcome, null);
-                } else {
-                    try (UpstreamReply reply = route.backend().send(call)) {
-                        switch (reply) {
-                            case UpstreamReply.Relay relay -> relay(relay, control, res, requestId, outcome);
-                            case UpstreamReply.Events events -> answer(call, route, events, res, requestId, outcome);
+        try (CallControl control = watchdog.open(config.deadlines(), config.headersTimeout())) {
+            Routed routed = parse(req, control, outcome);
+            BackendCall call = routed.call();
+            Route route = routed.route();
+            if (routed.asked().stream() && !route.backend().relays()) {
+                stream(call, routed.asked(), route, res, requestId, outcome, null);
+            } else {
+                try (UpstreamReply reply = route.backend().send(call)) {
+                    switch (reply) {
+                        case UpstreamReply.Relay relay -> {
+                            call.release(); // relayed bytes cannot be taken back: nothing sends the request again
+                            relay(relay, control, res, requestId, outcome);
                         }
+                        case UpstreamReply.Events events -> answer(call, routed.asked(), route, events, res,
+                                requestId, outcome);
                     }
                 }
             }
@@ -116,13 +119,54 @@ final class MessagesHandler {
         }
     }
 
+    /** A request parsed and routed: the call to make, where to, and what the answer needs of the request. */
+    private record Routed(BackendCall call, Route route, Asked asked) {
+    }
+
+    /**
+     * What the answer needs of the request, taken before the call is sent: the client's model name, whether it
+     * asked for a stream, its {@code max_tokens}, its tools (names and schemas, shared with other requests that
+     * offer the same), and the local token estimate, under way (null for a relaying backend, whose answer
+     * needs none).
+     */
+    private record Asked(String model, boolean stream, Integer maxTokens, List<Tool> tools, LongSupplier estimate) {
+        Asked estimating(LongSupplier started) {
+            return new Asked(model, stream, maxTokens, tools, started);
+        }
+    }
+
+    /**
+     * Parses and routes the request. The parsed request lives on only in the call, which sets it aside while
+     * the upstream works and lets go of it once the answer begins; no frame of this handler keeps it.
+     */
+    private Routed parse(ServerRequest req, CallControl control, Outcome outcome) {
+        byte[] body = Bodies.read(req, config.guards().maxBodyBytes());
+        MessagesRequest request = RequestParser.parseMessages(body);
+        outcome.model = request.model();
+        Route route = router.route(request);
+        outcome.upstreamModel = route.upstreamModel();
+        Estimate estimate = route.backend().relays() ? null : new Estimate(request);
+        Asked asked = new Asked(request.model(), request.stream(), request.maxTokens(),
+                SharedTools.of(request.tools()), estimate);
+        BackendCall call = new BackendCall(request, body, route.upstreamModel(), Bodies.headers(req), control);
+        control.whileWaiting(() -> {
+            if (estimate != null) {
+                estimate.run();
+            }
+            call.setAside();
+        });
+        return new Routed(call, route, asked);
+    }
+
     /** A streamed answer from decoded events (a relaying backend answered with events after all). */
-    private void answer(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
-                        String requestId, Outcome outcome) {
-        if (call.request().stream()) {
-            stream(call, route, res, requestId, outcome, events);
+    private void answer(BackendCall call, Asked routed, Route route, UpstreamReply.Events events,
+                        ServerResponse res, String requestId, Outcome outcome) {
+        // the request was set aside while the upstream worked: parsed again for the estimate, then let go
+        Asked asked = routed.estimate() != null ? routed : routed.estimating(new Estimate(call.request()));
+        if (asked.stream()) {
+            stream(call, asked, route, res, requestId, outcome, events);
         } else {
-            whole(call, route, events, res, requestId, outcome);
+            whole(call, asked, route, events, res, requestId, outcome);
         }
     }
 
@@ -133,13 +177,13 @@ final class MessagesHandler {
      *
      * @param received the upstream's reply when it is already in, else null: it is asked for here
      */
-    private void stream(BackendCall call, Route route, ServerResponse res, String requestId, Outcome outcome,
-                        UpstreamReply.Events received) {
+    private void stream(BackendCall call, Asked asked, Route route, ServerResponse res, String requestId,
+                        Outcome outcome, UpstreamReply.Events received) {
         CallControl control = call.control();
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
-        Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
-                estimate(call.request())));
+        Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), asked.model(),
+                asked.estimate()));
         Duration commitAfter = config.deadlines().commitAfter();
         try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(),
                 () -> control.waitingLongerThan(commitAfter) && out.commit(), () -> control.abort(CLIENT_GONE))) {
@@ -156,7 +200,9 @@ final class MessagesHandler {
             }
             if (events != null) {
                 try (UpstreamReply.Events reply = events) {
-                    reply.pump(pipeline(call, route, reply, out));
+                    reply.pump(pipeline(call, asked, route, reply, out));
+                } finally {
+                    call.release();
                 }
                 out.endIfOpen();
             }
@@ -170,13 +216,17 @@ final class MessagesHandler {
         outcome.summary = tracking.summary(out.assembler);
     }
 
-    private void whole(BackendCall call, Route route, UpstreamReply.Events events, ServerResponse res,
+    private void whole(BackendCall call, Asked asked, Route route, UpstreamReply.Events events, ServerResponse res,
                        String requestId, Outcome outcome) {
         MessageBuilder builder = new MessageBuilder();
         Tracking tracking = new Tracking(builder);
-        ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), call.request().model(),
-                estimate(call.request()));
-        events.pump(pipeline(call, route, events, assembler));
+        ResponseAssembler assembler = new ResponseAssembler(tracking, Ids.next("msg_"), asked.model(),
+                asked.estimate());
+        try {
+            events.pump(pipeline(call, asked, route, events, assembler));
+        } finally {
+            call.release();
+        }
         if (!assembler.ended()) {
             assembler.fail(ApiError.apiError("upstream response ended without a result"));
         }
@@ -192,15 +242,34 @@ final class MessagesHandler {
     /**
      * The filters decoded events pass on their way to {@code out}: tool-call recovery for the model that
      * answered (a fallback may have), then the loop guard, which cancels the upstream when it ends a turn.
+     * In front of them, the call lets go of its request with the first event that begins the answer (a
+     * retry before it still needs the request).
      */
-    private ModelEventSink pipeline(BackendCall call, Route route, UpstreamReply.Events events, ModelEventSink out) {
+    private ModelEventSink pipeline(BackendCall call, Asked asked, Route route, UpstreamReply.Events events,
+                                    ModelEventSink out) {
         String model = events.upstreamModel() != null ? events.upstreamModel() : route.upstreamModel();
         ToolCallFormat format = FormatRegistry.choose(config.toolFormat(), model);
         LOG.debug("tool-call format {} for upstream model {}", format.name(), model);
-        return recovering(format, call.request(), guarded(call, out));
+        return releasing(call, recovering(format, asked.tools(), guarded(asked.maxTokens(), call.control(), out)));
     }
 
-    private ModelEventSink guarded(BackendCall call, ModelEventSink out) {
+    /** Passes events on; the first that begins the answer releases the call's request. */
+    private static ModelEventSink releasing(BackendCall call, ModelEventSink next) {
+        return new ModelEventSink() {
+            private boolean begun;
+
+            @Override
+            public void accept(ModelEvent event) {
+                if (!begun && ModelEvent.beginsAnswer(event)) {
+                    begun = true;
+                    call.release();
+                }
+                next.accept(event);
+            }
+        };
+    }
+
+    private ModelEventSink guarded(Integer maxTokens, CallControl control, ModelEventSink out) {
         Guards guards = config.guards();
         if (!guards.loopGuard()) {
             return out;
@@ -208,20 +277,31 @@ final class MessagesHandler {
         LoopGuard.Limits limits = new LoopGuard.Limits(guards.minRepeats(), guards.minRepeatChars(),
                 guards.maxIdenticalToolCalls(), Math.max(LoopGuard.Limits.DEFAULTS.windowChars(), guards.minRepeatChars()));
         // a floor, so a tiny max_tokens (a probe, or 0 sent on as 1) cannot make ordinary output "endless"
-        Long budget = call.request().maxTokens() == null ? null
-                : (long) Math.max(call.request().maxTokens(), 128) * guards.outputCharsPerToken();
-        return new LoopGuard(limits, budget, () -> call.control().abort(LOOP_GUARD), out);
+        Long budget = maxTokens == null ? null : (long) Math.max(maxTokens, 128) * guards.outputCharsPerToken();
+        return new LoopGuard(limits, budget, () -> control.abort(LOOP_GUARD), out);
     }
 
     /**
-     * The local token estimate of a request (about 2 ms for a Claude Code prompt), started now on its own
-     * virtual thread so that it runs while the upstream works instead of before the request goes out.
+     * The local token estimate of a request, for {@code message_start}: worked out on the request's thread
+     * while the upstream works on the request (see {@link CallControl#whileWaiting}), or when first asked for
+     * if no request went out. About 0.15 ms for a Claude Code prompt whose texts an earlier turn counted, 2 ms
+     * for one never seen (docs/TOKEN_ESTIMATE.md).
      */
-    private LongSupplier estimate(MessagesRequest request) {
-        java.util.concurrent.FutureTask<Long> task = new java.util.concurrent.FutureTask<>(
-                () -> estimator.applyAsLong(request));
-        Thread.ofVirtual().name("token-estimate").start(task);
-        return () -> {
+    private final class Estimate implements LongSupplier {
+        private final java.util.concurrent.FutureTask<Long> task;
+
+        Estimate(MessagesRequest request) {
+            task = new java.util.concurrent.FutureTask<>(() -> estimator.applyAsLong(request));
+        }
+
+        /** Works the estimate out now, unless it was; the task lets go of the request when done. */
+        void run() {
+            task.run();
+        }
+
+        @Override
+        public long getAsLong() {
+            task.run();
             try {
                 return task.get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -231,7 +311,7 @@ final class MessagesHandler {
                 Thread.currentThread().interrupt();
                 return 0L;
             }
-        };
+        }
     }
 
     /** The assembler behind one lock: the request thread feeds it, the heartbeat may start the stream. */
@@ -277,11 +357,11 @@ final class MessagesHandler {
     }
 
     /** Decoded upstream events pass tool-call recovery on their way to the assembler ({@code none}: they do not). */
-    private static ModelEventSink recovering(ToolCallFormat format, MessagesRequest request, ModelEventSink next) {
+    private static ModelEventSink recovering(ToolCallFormat format, List<Tool> tools, ModelEventSink next) {
         if (format == FormatRegistry.none()) {
             return next;
         }
-        return new TextToolCallFilter(format, request.tools(), next);
+        return new TextToolCallFilter(format, tools, next);
     }
 
     /**

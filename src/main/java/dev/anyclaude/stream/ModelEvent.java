@@ -12,6 +12,20 @@ import dev.anyclaude.api.StopReason;
  */
 public sealed interface ModelEvent {
 
+    /**
+     * True when the event begins an answer that will not be replaced: content (a non-empty delta, a tool
+     * call, a signature, ...) or a normal end. Usage figures, empty text and a failure do not: a reply that
+     * has sent only those may still be taken back and asked for again.
+     */
+    static boolean beginsAnswer(ModelEvent event) {
+        return switch (event) {
+            case Failure failure -> false;
+            case Usage usage -> false;
+            case TextDelta text -> !text.text().isEmpty();
+            default -> true;
+        };
+    }
+
     /** Visible text. May be empty, in which case it carries nothing. */
     record TextDelta(String text) implements ModelEvent {
     }

@@ -1,0 +1,53 @@
+package dev.anyclaude.stream;
+
+import dev.anyclaude.api.Json;
+import dev.anyclaude.api.Tool;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SharedToolsTest {
+
+    private static Tool tool(String name, String description, String property) {
+        ObjectNode raw = (ObjectNode) Json.parse(("{\"name\":\"" + name + "\",\"description\":\"" + description
+                + "\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"" + property
+                + "\":{\"type\":\"integer\"}}}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Tool(name, description, raw.get("input_schema"), null, false, raw);
+    }
+
+    @Test
+    void keepsNamesAndSchemasAndNotDescriptionsOrRawJson() {
+        List<Tool> kept = SharedTools.of(List.of(tool("Read", "Reads a file. ".repeat(100), "limit")));
+        assertThat(kept).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("Read");
+            assertThat(t.description()).isNull();
+            assertThat(t.raw()).isNull();
+            assertThat(t.inputSchema().get("properties").get("limit").get("type").asString()).isEqualTo("integer");
+            assertThat(t.isCustom()).isTrue();
+        });
+    }
+
+    @Test
+    void requestsOfferingTheSameToolsShareOneListWhateverTheirDescriptions() {
+        List<Tool> one = SharedTools.of(List.of(tool("Read", "v1", "limit"), tool("Bash", "runs", "timeout")));
+        List<Tool> two = SharedTools.of(List.of(tool("Read", "v2 wording", "limit"), tool("Bash", "runs", "timeout")));
+        List<Tool> other = SharedTools.of(List.of(tool("Read", "v1", "offset"), tool("Bash", "runs", "timeout")));
+        assertThat(two).isSameAs(one);
+        assertThat(other).isNotSameAs(one).isNotEqualTo(one);
+        assertThat(SharedTools.of(null)).isNull();
+    }
+
+    @Test
+    void keepsABoundedNumberOfDistinctLists() {
+        List<List<Tool>> lists = new ArrayList<>();
+        for (int i = 0; i < SharedTools.KEPT * 3; i++) {
+            lists.add(SharedTools.of(List.of(tool("T" + i, "d", "p"))));
+            assertThat(SharedTools.kept()).isLessThanOrEqualTo(SharedTools.KEPT);
+        }
+        assertThat(lists.getLast().getFirst().name()).isEqualTo("T" + (SharedTools.KEPT * 3 - 1));
+    }
+}
