@@ -35,12 +35,29 @@ public class TokenEstimateBenchmark {
 
     private MessagesRequest first;
     private MessagesRequest last;
+    private byte[] firstBytes;
 
     @Setup
     public void setUp() {
         var turns = ClaudeCodeSessions.all().getFirst().turns();
         first = RequestParser.parseMessages(Json.bytes(turns.getFirst()));
         last = RequestParser.parseMessages(Json.bytes(turns.getLast()));
+        firstBytes = Json.bytes(turns.getFirst());
+    }
+
+    /** Parsing alone: the baseline for {@link #parsedAndEstimated}. */
+    @Benchmark
+    public MessagesRequest parsed() {
+        return RequestParser.parseMessages(firstBytes);
+    }
+
+    /**
+     * As a gateway sees a session's request: freshly parsed (new strings, their hashes not yet worked out), its
+     * texts already counted by an earlier turn.
+     */
+    @Benchmark
+    public long parsedAndEstimated() {
+        return TokenEstimator.estimate(RequestParser.parseMessages(firstBytes));
     }
 
     @Benchmark

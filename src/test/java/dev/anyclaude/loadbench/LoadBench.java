@@ -421,8 +421,8 @@ public final class LoadBench {
 
     /**
      * The gateway as deployed: the packaged jar in its own JVM with a heap limit ({@code xmx}, 512m by default),
-     * logging at INFO (a line per request), thousands of streams through it at once; at the peak, its used heap
-     * after a full GC, its resident memory and threads, from outside the process.
+     * logging at INFO (a line per request), thousands of streams through it at once; at the peak, its
+     * live heap (a class histogram after a full GC), its resident memory and threads, from outside the process.
      */
     static void heapOfProcess(Map<String, String> opts, int streams, int tokens, double rate, Bodies bodies) throws Exception {
         String xmx = opts.getOrDefault("xmx", "512m");
@@ -443,18 +443,23 @@ public final class LoadBench {
             ProcessGauges gauges = new ProcessGauges(gateway.pid());
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             bench.phase("warm-up through", true, bodies, 200, 200, false, null, null);
-            long before = gauges.heapAfterGc();
+            long before = gauges.histogram().liveBytes();
             long rssBefore = gauges.residentBytes();
             long[] peak = new long[4];
             long cpuBefore = gauges.cpuNanos();
             Phase p = bench.phase("through", true, bodies, streams, streams, true, () -> {
                 try {
                     peak[1] = upstream.streaming();
-                    peak[0] = gauges.heapAfterGc();
+                    ProcessGauges.Histogram live = gauges.histogram();
+                    peak[0] = live.liveBytes();
                     peak[2] = gauges.residentBytes();
                     peak[3] = gauges.threads();
                     if (opts.containsKey("histogram")) {
-                        System.out.println(gauges.histogram(Integer.parseInt(opts.get("histogram"))));
+                        System.out.println(live.top(Integer.parseInt(opts.get("histogram"))));
+                    }
+                    if (opts.containsKey("dump")) {
+                        gauges.heapDump(Path.of(opts.get("dump")));
+                        System.out.println("heap dump of the gateway at the peak: " + opts.get("dump"));
                     }
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -463,7 +468,7 @@ public final class LoadBench {
             long cpu = gauges.cpuNanos() - cpuBefore;
             long invalid = p.outcomes().stream().filter(o -> o.body() != null)
                     .filter(o -> !Sse.check(o.body()).violations().isEmpty()).count();
-            System.out.println("| streams | errors | invalid | open upstream at the peak | gateway heap before MB | gateway heap at the peak MB (after GC) | RSS before MB | RSS at the peak MB | OS threads at the peak | gateway CPU s | wall s |");
+            System.out.println("| streams | errors | invalid | open upstream at the peak | gateway live heap before MB | gateway live heap at the peak MB | RSS before MB | RSS at the peak MB | OS threads at the peak | gateway CPU s | wall s |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | %.1f | %.1f |%n", streams, p.errors(),
                     invalid, peak[1], before >> 20, peak[0] >> 20, rssBefore >> 20, peak[2] >> 20, peak[3], cpu / 1e9,

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Memory and CPU of another JVM, read from outside it: heap figures from {@code jcmd} (a full GC first, then the
- * used heap), resident memory and threads from {@code /proc}, CPU time from the process handle.
+ * Memory and CPU of another JVM, read from outside it: the live heap from {@code jcmd} (a class histogram after a
+ * full GC), resident memory and threads from {@code /proc}, CPU time from the process handle.
  */
 final class ProcessGauges {
 
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)");
 
     private final long pid;
     private final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -25,19 +25,32 @@ final class ProcessGauges {
         this.pid = pid;
     }
 
-    /** The used heap after a full collection, in bytes. */
-    long heapAfterGc() throws IOException, InterruptedException {
-        jcmd("GC.run");
-        Matcher m = USED.matcher(jcmd("GC.heap_info"));
+    /**
+     * The live objects, counted at one safepoint after a full collection ({@code jcmd GC.class_histogram}). Its
+     * total is the live heap; the used heap read by a second jcmd after {@code GC.run} is not, since the process
+     * has gone on allocating in between (hundreds of MB a second with thousands of streams open).
+     */
+    Histogram histogram() throws IOException, InterruptedException {
+        String text = jcmd("GC.class_histogram");
+        Matcher m = TOTAL.matcher(text);
         if (!m.find()) {
-            throw new IOException("no heap figure from jcmd GC.heap_info");
+            throw new IOException("no total in jcmd GC.class_histogram: " + text.lines().limit(5).toList());
         }
-        return Long.parseLong(m.group(1)) * 1024;
+        return new Histogram(Long.parseLong(m.group(1)), text);
     }
 
-    /** The classes that hold the most of the heap, as {@code jcmd GC.class_histogram} prints them (top lines). */
-    String histogram(int lines) throws IOException, InterruptedException {
-        return jcmd("GC.class_histogram").lines().limit(lines + 3L).collect(Collectors.joining("\n"));
+    /** A class histogram: the live bytes, and the table. */
+    record Histogram(long liveBytes, String text) {
+        /** The table's first {@code lines} classes, with its heading. */
+        String top(int lines) {
+            return text.lines().limit(lines + 3L).collect(Collectors.joining("\n"));
+        }
+    }
+
+    /** Writes the live objects (a full GC first) to {@code file} in HPROF format, for a heap analyser. */
+    void heapDump(Path file) throws IOException, InterruptedException {
+        Files.deleteIfExists(file);
+        jcmd("GC.heap_dump", file.toAbsolutePath().toString());
     }
 
     /** Resident memory of the process (VmRSS), in bytes; -1 where /proc is not there. */
@@ -70,12 +83,14 @@ final class ProcessGauges {
         return -1;
     }
 
-    private String jcmd(String what) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), what).redirectErrorStream(true).start();
+    private String jcmd(String... what) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(jcmd.toString(), String.valueOf(pid)));
+        command.addAll(java.util.List.of(what));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IOException("jcmd " + what + " did not finish");
+            throw new IOException("jcmd " + String.join(" ", what) + " did not finish");
         }
         return new String(out, StandardCharsets.UTF_8);
     }
