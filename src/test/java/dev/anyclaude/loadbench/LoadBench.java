@@ -297,8 +297,9 @@ public final class LoadBench {
                 "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup);
         boolean small = "small".equals(opts.get("prompt"));
         Bodies bodies = Bodies.of(256, small);
+        boolean process = "process".equals(opts.get("gateway"));
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
-             GatewayServer gateway = GatewayServer.start(gatewayConfig(upstream.baseUrl()), Map.of());
+             Gateway gateway = process ? Gateway.process(opts, upstream.baseUrl()) : Gateway.inProcess(upstream.baseUrl());
              HttpClient client = httpClient()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             for (int w = 0; w < 2; w++) {
@@ -313,7 +314,11 @@ public final class LoadBench {
                 System.gc();
                 Phase d = bench.phase("direct", false, bodies, streams, concurrency, false, null, null);
                 System.gc();
+                long gatewayCpu = gateway.cpuNanos();
                 Phase t = bench.phase("through", true, bodies, streams, concurrency, false, null, null);
+                // a gateway of its own process: its CPU is added to this one's, as an in-process one's is
+                t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
+                        t.cpuNanos() + gateway.cpuNanos() - gatewayCpu, t.outcomes());
                 direct.add(d);
                 through.add(t);
                 row(r, d);
@@ -338,6 +343,69 @@ public final class LoadBench {
                     served.stream().mapToLong(BenchUpstream.Served::prefillMicros).average().orElse(0) / 1000);
             reportErrors(direct);
             reportErrors(through);
+        }
+    }
+
+    /**
+     * The gateway a load run goes through: in this JVM (sharing its CPUs with the driver and the fake upstream), or
+     * the packaged jar in its own JVM ({@code gateway=process}), optionally on CPUs of its own ({@code gatewayCpus=1},
+     * with taskset; run the benchmark itself under {@code taskset -c 0} to keep it off them), as deployed.
+     */
+    private interface Gateway extends AutoCloseable {
+        int port();
+
+        /** CPU time of a gateway in its own process; 0 for one in this JVM (its CPU is this process's). */
+        long cpuNanos();
+
+        @Override
+        void close() throws InterruptedException;
+
+        static Gateway inProcess(String upstream) {
+            GatewayServer server = GatewayServer.start(gatewayConfig(upstream), Map.of());
+            return new Gateway() {
+                public int port() {
+                    return server.port();
+                }
+
+                public long cpuNanos() {
+                    return 0;
+                }
+
+                public void close() {
+                    server.close();
+                }
+            };
+        }
+
+        static Gateway process(Map<String, String> opts, String upstream) throws IOException, InterruptedException {
+            List<String> prefix = opts.containsKey("gatewayCpus") ? List.of("taskset", "-c", opts.get("gatewayCpus"))
+                    : List.of();
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + opts.getOrDefault("xmx", "1g")));
+            if (opts.containsKey("jvm")) {
+                jvm.addAll(Arrays.asList(opts.get("jvm").split(",")));
+            }
+            Path jar = Path.of(opts.getOrDefault("jar", "target/anyclaude.jar"));
+            System.out.println("gateway: " + String.join(" ", prefix) + (prefix.isEmpty() ? "" : " ") + jar
+                    + " in its own JVM, " + String.join(" ", jvm) + "\n");
+            Path home = Files.createDirectories(Path.of("target", "loadbench-gateway-home"));
+            GatewayProcess gateway = GatewayProcess.start(prefix, jar, jvm, home, Map.of(), "--base-url",
+                    upstream + "/v1", "--protocol", "openai", "--flavor", "generic", "--model", "m");
+            Runtime.getRuntime().addShutdownHook(new Thread(
+                    () -> ProcessHandle.of(gateway.pid()).ifPresent(ProcessHandle::destroyForcibly)));
+            ProcessGauges gauges = new ProcessGauges(gateway.pid());
+            return new Gateway() {
+                public int port() {
+                    return gateway.port();
+                }
+
+                public long cpuNanos() {
+                    return gauges.cpuNanos();
+                }
+
+                public void close() throws InterruptedException {
+                    gateway.close();
+                }
+            };
         }
     }
 

@@ -65,8 +65,16 @@ public final class GatewayProcess implements AutoCloseable {
     /** As {@link #start(Path, Map, String...)}, with a given jar and options for its JVM (benchmarks). */
     public static GatewayProcess start(Path jar, List<String> jvmOptions, Path home, Map<String, String> extraEnv,
                                        String... serveArgs) throws IOException, InterruptedException {
+        return start(List.of(), jar, jvmOptions, home, extraEnv, serveArgs);
+    }
+
+    /** As above, the java command run by {@code launcher} (e.g. {@code taskset -c 1}). */
+    public static GatewayProcess start(List<String> launcher, Path jar, List<String> jvmOptions, Path home,
+                                       Map<String, String> extraEnv, String... serveArgs)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java);
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", "0"));
         command.addAll(List.of(serveArgs));
