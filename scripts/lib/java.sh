@@ -4,14 +4,24 @@
 # Usage: . scripts/lib/java.sh && anyclaude_find_java
 
 # Prints the feature version (8, 17, 21, 25, ...) of the java launcher given as $1, or nothing. Read from the
-# JDK's release file when it has one (starting a JVM just to ask costs 0.1-0.2 s per candidate, on every start).
+# JDK's release file when it has one, with shell built-ins only: starting a JVM just to ask costs 0.1-0.2 s,
+# and every fork a few ms, on every start of ./anyclaude.
 anyclaude_java_major() {
-    local version release
-    release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
-    if [ -f "$release" ]; then
-        version="$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$release" | head -1)"
+    local release="${1%/bin/java}/release" version="" line
+    if [ ! -f "$release" ]; then
+        release="$(readlink -f "$1")"
+        release="${release%/bin/java}/release"
     fi
-    if [ -z "${version:-}" ]; then
+    if [ -f "$release" ]; then
+        while IFS= read -r line; do
+            if [[ $line == JAVA_VERSION=* ]]; then
+                version="${line#JAVA_VERSION=}"
+                version="${version//\"/}"
+                break
+            fi
+        done < "$release"
+    fi
+    if [ -z "$version" ]; then
         version="$("$1" -version 2>&1 | awk -F'"' '/ version "/ { print $2; exit }')" || return 0
     fi
     version="${version#1.}"           # 1.8.0_292 -> 8.0_292
@@ -36,9 +46,9 @@ anyclaude_find_java() {
         home="${candidate%/bin/java}"
     else
         for candidate in /usr/lib/jvm/*/bin/java; do
-            [ -e "$candidate" ] || continue
-            anyclaude_java_ok "$candidate" || continue
+            [ -x "$candidate" ] || continue
             major="$(anyclaude_java_major "$candidate")"
+            [ -n "$major" ] && [ "$major" -ge 21 ] || continue
             if [ "$major" -gt "$best_major" ]; then
                 best_major="$major"
                 best="$candidate"
