@@ -90,9 +90,40 @@ public final class TokenEstimator {
         }
         long tokens = TOOLS_PREAMBLE;
         for (Tool tool : tools) {
-            tokens += PER_TOOL + count(toolJson(tool));
+            tokens += PER_TOOL + toolCount(tool);
         }
         return tokens;
+    }
+
+    /** What a tool's count depends on; equal for the same tool in every request of a client. */
+    private record ToolKey(String name, String description, JsonNode schema, String type, JsonNode raw) {
+        static ToolKey of(Tool tool) {
+            return tool.isCustom() && tool.inputSchema() != null
+                    ? new ToolKey(tool.name(), tool.description(), tool.inputSchema(), tool.type(), null)
+                    : new ToolKey(null, null, null, null, tool.raw());
+        }
+    }
+
+    /** Distinct tools whose counts are kept (a Claude Code version has a few dozen, MCP servers add theirs). */
+    static final int TOOLS_KEPT = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<ToolKey, Long> TOOL_COUNTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A tool's tokens, counted once per distinct tool: every request of a session repeats its tools, and writing a
+     * tool as JSON to count it (32 KB for Claude Code's list) cost more than anything else in the estimate. Past
+     * {@link #TOOLS_KEPT} tools the kept counts are dropped and counting starts over.
+     */
+    private static long toolCount(Tool tool) {
+        if (TOOL_COUNTS.size() >= TOOLS_KEPT) {
+            TOOL_COUNTS.clear();
+        }
+        return TOOL_COUNTS.computeIfAbsent(ToolKey.of(tool), key -> count(toolJson(tool)));
+    }
+
+    /** Distinct tools counted and kept now (tests). */
+    static int toolsKept() {
+        return TOOL_COUNTS.size();
     }
 
     /**

@@ -128,6 +128,23 @@ class TokenEstimatorTest {
     }
 
     @Test
+    void eachDistinctToolIsCountedOnceAndGivesTheSameEstimateEveryTime() {
+        String name = "tool_" + System.nanoTime();
+        ObjectNode body = request(userText("hello"));
+        body.putArray("tools").add(tool(name, "Does the thing. ".repeat(40), "what"));
+        int kept = TokenEstimator.toolsKept();
+
+        long first = estimate(body);   // each call parses the body afresh: new strings, new schema nodes
+        long second = estimate(body);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(TokenEstimator.toolsKept()).isEqualTo(kept + 1);
+        ((ObjectNode) body.get("tools").get(0)).put("description", "Does another thing.");
+        assertThat(estimate(body)).as("a changed description is another tool").isLessThan(first);
+        assertThat(TokenEstimator.toolsKept()).isEqualTo(kept + 2);
+    }
+
+    @Test
     void toolSchemasAreCounted() {
         ObjectNode small = request(userText("hello"));
         small.putArray("tools").add(tool("edit", "Edits a file.", "path"));
