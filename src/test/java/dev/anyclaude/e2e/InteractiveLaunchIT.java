@@ -100,32 +100,43 @@ class InteractiveLaunchIT {
         tmux.awaitScreen(SESSION, s -> s.contains("Claude Code") && s.contains("❯"), START, "claude's prompt");
     }
 
+    /** Types {@code text} into claude's input and waits until claude shows it, so that Enter submits all of it. */
+    private void typeIntoClaude(String text) throws Exception {
+        tmux.type(SESSION, text);
+        tmux.awaitScreen(SESSION, s -> s.contains(text), ANSWER, "'" + text + "' in claude's input");
+    }
+
     private String ask(String prompt, String expected) throws Exception {
-        tmux.type(SESSION, prompt);
-        Thread.sleep(300);
+        typeIntoClaude(prompt);
         tmux.press(SESSION, "Enter");
         return tmux.awaitScreen(SESSION, s -> s.contains(expected), ANSWER, "'" + expected + "'");
     }
 
     private void exitClaude() throws Exception {
-        tmux.type(SESSION, "/exit");
-        Thread.sleep(300);
+        typeIntoClaude("/exit");
         tmux.press(SESSION, "Enter");
         tmux.awaitSessionEnd(SESSION, Duration.ofSeconds(60));
     }
 
     /** The gateway's port, from the launcher's log file. */
     private int gatewayPort() throws IOException {
+        Matcher m = LISTENING.matcher(Files.readString(gatewayLog(), StandardCharsets.UTF_8));
+        if (m.find()) {
+            return Integer.parseInt(m.group(1));
+        }
+        throw new AssertionError("no 'listening on' in " + gatewayLog());
+    }
+
+    /** The launcher's log file (one launch per test: the one gateway log under the test's home). */
+    private Path gatewayLog() throws IOException {
         Path logs = home.resolve(".anyclaude/logs");
         try (Stream<Path> files = Files.list(logs)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().startsWith("gateway-")).toList()) {
-                Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    return Integer.parseInt(m.group(1));
-                }
+            List<Path> gateway = files.filter(f -> f.getFileName().toString().startsWith("gateway-")).toList();
+            if (gateway.size() != 1) {
+                throw new AssertionError("expected one gateway log in " + logs + ", found " + gateway);
             }
+            return gateway.getFirst();
         }
-        throw new AssertionError("no gateway log with 'listening on' in " + logs);
     }
 
     /** The launcher's JVM, claude and whatever claude runs at the moment: the pane's shell's descendants. */
@@ -196,7 +207,7 @@ class InteractiveLaunchIT {
         tmux.press(SESSION, "C-c");
         // and the signal, as a terminal in cooked mode sends it to the whole foreground group: the JVM must not die
         new ProcessBuilder("/bin/sh", "-c", "kill -s INT " + jvm.pid()).inheritIO().start().waitFor();
-        Thread.sleep(2500);
+        LauncherProcess.awaitContains(gatewayLog(), "SIGINT while claude runs: left to claude", ANSWER); // the launcher has handled it
 
         List<ProcessHandle> jvmAndClaude = new ArrayList<>(List.of(jvm));
         jvmAndClaude.addAll(jvm.children().toList());
@@ -236,10 +247,8 @@ class InteractiveLaunchIT {
         tmux.awaitScreen(SESSION, s -> s.contains("Stopped"), ANSWER, "the shell's 'Stopped' job line");
         tmux.type(SESSION, "fg");
         tmux.press(SESSION, "Enter");
-        Thread.sleep(1000);
-        ask("back again?", ScriptedConversation.REPLY);
-        tmux.type(SESSION, "/exit");
-        Thread.sleep(300);
+        ask("back again?", ScriptedConversation.REPLY); // typed while claude resumes: it reads it once it has
+        typeIntoClaude("/exit");
         tmux.press(SESSION, "Enter");
 
         assertThat(LauncherProcess.awaitFile(exitFile, Duration.ofSeconds(60)).strip()).isEqualTo("0");

@@ -176,12 +176,13 @@ class LaunchIT {
 
     @Test
     void sigintIsLeftToClaudeAndTheGatewayKeepsServing() throws Exception {
-        LauncherProcess run = launch("wait", Map.of());
+        Path log = tmp.resolve("gateway.log");
+        LauncherProcess run = launch("wait", Map.of(), "--log-file", log.toString());
         LauncherProcess.awaitExists(claudeDir.resolve("ready"), TIMEOUT);
         int port = run.gatewayPort(Duration.ofSeconds(10));
 
         run.signal("INT");
-        Thread.sleep(1000);
+        LauncherProcess.awaitContains(log, "SIGINT while claude runs: left to claude", TIMEOUT); // the launcher has handled it
 
         assertThat(run.process().isAlive()).as("the launcher survives SIGINT\n" + run.describe()).isTrue();
         assertThat(claudeDir.resolve("signal")).as("nothing was passed on to claude").doesNotExist();
@@ -224,10 +225,10 @@ class LaunchIT {
     void aSignalWhileTheModelServerStartsStopsItAndClaudeNeverRuns() throws Exception {
         upstream.close();
         Path pgid = tmp.resolve("server.pgid");
+        // the group's id is written once both children are forked
         LauncherProcess run = launch("exit3", Map.of(), "--server-script",
-                "echo $$ > '" + pgid + "'; sleep 301 & sleep 302; wait");
+                "sleep 301 & sleep 302 & echo $$ > '" + pgid + "'; wait");
         long group = Long.parseLong(LauncherProcess.awaitFile(pgid, TIMEOUT).strip());
-        Thread.sleep(300);
         assertThat(Leftovers.inGroup(group)).hasSizeGreaterThanOrEqualTo(2);
 
         run.signal("INT");

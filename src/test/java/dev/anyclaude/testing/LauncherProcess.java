@@ -150,6 +150,24 @@ public final class LauncherProcess {
         }
     }
 
+    /** Waits up to {@code wait} for {@code file} to contain {@code text}; its content. */
+    public static String awaitContains(Path file, String text, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        String content = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                content = Files.readString(file, StandardCharsets.UTF_8);
+                if (content.contains(text)) {
+                    return content;
+                }
+            } catch (IOException e) {
+                // not there yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("'" + text + "' did not appear in " + file + " within " + wait + "; it has:\n" + content);
+    }
+
     /** Waits up to {@code wait} for {@code file} to exist and be non-empty; its content. */
     public static String awaitFile(Path file, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
