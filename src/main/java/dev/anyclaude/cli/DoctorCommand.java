@@ -123,6 +123,7 @@ final class DoctorCommand implements Callable<Integer> {
             configurationCheck();
             apiKeyCheck();
             List<String> models = modelsCheck();
+            replicasCheck();
             if (models == null) {
                 skip("the backend did not answer", "model", "context_window", "tool_calls");
                 return;
@@ -241,6 +242,50 @@ final class DoctorCommand implements Callable<Integer> {
             report.add("backend", "backend", Status.OK, "GET " + url + " answered in " + millis + " ms with "
                     + ids.size() + (ids.size() == 1 ? " model" : " models"), details);
             return ids;
+        }
+
+        /**
+         * With {@code --replica}: whether every other replica answers its model list too, and lists the configured
+         * model. A replica that is down is a warning, not a problem: the gateway passes its sessions to the others.
+         */
+        private void replicasCheck() {
+            List<String> others = config.baseUrls().stream().filter(url -> !url.equals(config.baseUrl())).toList();
+            if (others.isEmpty()) {
+                return;
+            }
+            ArrayNode facts = report.facts.putArray("replicas");
+            List<String> details = new ArrayList<>();
+            int answering = 0;
+            boolean missingModel = false;
+            Duration headers = config.headersTimeout().compareTo(LIST_TIMEOUT) < 0 ? config.headersTimeout() : LIST_TIMEOUT;
+            try (UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), headers)) {
+                for (String url : others) {
+                    ObjectNode fact = facts.addObject().put("base_url", url);
+                    long start = System.nanoTime();
+                    try {
+                        List<String> ids = new ArrayList<>();
+                        Backends.single(config.withBaseUrl(url), http, env).models()
+                                .forEach(model -> ids.add(model.get("id").asString()));
+                        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                        answering++;
+                        fact.put("answers", true).put("models", ids.size());
+                        boolean lacks = config.model() != null && !ids.isEmpty() && !ids.contains(config.model());
+                        missingModel |= lacks;
+                        details.add(url + ": answered in " + millis + " ms, " + ids.size()
+                                + (ids.size() == 1 ? " model" : " models")
+                                + (lacks ? "; " + config.model() + " is not among them" : ""));
+                    } catch (ApiException | JacksonException e) {
+                        fact.put("answers", false).put("error", e.getMessage());
+                        details.add(url + ": " + e.getMessage());
+                    }
+                }
+            }
+            int total = others.size();
+            boolean allWell = answering == total && !missingModel;
+            report.add("replicas", "replicas", allWell ? Status.OK : Status.WARN,
+                    answering + " of " + total + (total == 1 ? " other replica answers" : " other replicas answer")
+                            + (allWell ? "" : missingModel ? "; not all of them serve the model"
+                            : "; the sessions of a replica that is down go to the others"), details);
         }
 
         private List<String> listFailed(String url, RuntimeException e) {

@@ -402,6 +402,45 @@ class DoctorCommandTest {
     // ---- --json -------------------------------------------------------------------------------------------
 
     @Test
+    void everyReplicaIsAskedForItsModelsAndOneThatIsDownOrLacksTheModelIsAWarning() {
+        llamaCpp("local-model").chat(OpenAiSse.chat("x").role().text("Sure. ", HERMES_CALL).finish("stop").done());
+        try (FakeModelServer same = FakeModelServer.start().models("local-model");
+             FakeModelServer other = FakeModelServer.start().models("another-model")) {
+            int down = Ports.free();
+            String downUrl = "http://127.0.0.1:" + down + "/v1";
+
+            int exit = doctor(upstream("local-model", "--replica", same.openAiUrl(), "--replica", downUrl,
+                    "--replica", other.openAiUrl(), "--json"));
+
+            assertThat(exit).as("a replica down is a warning: the others take its sessions").isZero();
+            JsonNode report = json();
+            JsonNode check = null;
+            for (JsonNode c : report.path("checks")) {
+                if (c.path("id").asString().equals("replicas")) {
+                    check = c;
+                }
+            }
+            assertThat(check).isNotNull();
+            assertThat(check.path("status").asString()).isEqualTo("warn");
+            assertThat(check.path("summary").asString()).startsWith("2 of 3 other replicas answer");
+            assertThat(check.path("details").toString()).contains(same.openAiUrl() + ": answered in",
+                    downUrl + ": ", "connection refused", other.openAiUrl() + ": answered in",
+                    "local-model is not among them");
+            JsonNode replicas = report.path("replicas");
+            assertThat(replicas.size()).isEqualTo(3);
+            assertThat(replicas.get(0).path("answers").asBoolean()).isTrue();
+            assertThat(replicas.get(1).path("answers").asBoolean()).isFalse();
+            assertThat(replicas.get(2).path("models").asInt()).isEqualTo(1);
+        }
+
+        out.getBuffer().setLength(0);
+        try (FakeModelServer same = FakeModelServer.start().models("local-model")) {
+            assertThat(doctor(upstream("local-model", "--replica", same.openAiUrl()))).isZero();
+            assertThat(out.toString()).contains("✓ replicas: 1 of 1 other replica answers");
+        }
+    }
+
+    @Test
     void jsonHasEveryCheckAndTheFactsBehindThem() {
         llamaCpp("local-model").chat(OpenAiSse.chat("x").role().text("Sure. ", HERMES_CALL).finish("stop").done());
 
