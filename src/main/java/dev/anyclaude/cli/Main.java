@@ -86,6 +86,9 @@ public final class Main implements Callable<Integer> {
      * only then).
      */
     static CommandLine commandLine(RcLocations rc, String[] args) {
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !needed(args).equals(SUBCOMMANDS.keySet())) {
+            return subcommandLine(rc, args[0]);
+        }
         Set<String> needed = needed(args);
         if (needed.size() == SUBCOMMANDS.size()) {
             return commandLine(rc);
@@ -97,6 +100,20 @@ public final class Main implements Callable<Integer> {
         sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
                 help -> commandLine(rc).getHelp().commandList());
         return lean;
+    }
+
+    /**
+     * {@code anyclaude NAME ...}: a top command without the launcher's options under the subcommand, since words
+     * after a subcommand's name are that subcommand's. Reading the launcher's 40-odd options by reflection was a
+     * tenth of {@code serve}'s start-up. The top command's own help is never printed from here (asking for help
+     * anywhere builds the whole tree).
+     */
+    private static CommandLine subcommandLine(RcLocations rc, String name) {
+        CommandLine cli = new CommandLine(CommandLine.Model.CommandSpec.create().name("anyclaude")
+                .mixinStandardHelpOptions(true).versionProvider(new Version()));
+        cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return RcDefaults.install(cli, rc);
     }
 
     private static CommandLine commandLine(RcLocations rc, Set<String> subcommands) {

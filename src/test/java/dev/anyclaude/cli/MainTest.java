@@ -42,7 +42,8 @@ class MainTest {
 
     @Test
     void argumentsTheLeanTreeDoesNotMatchGetTheSameErrorAsWithTheWholeTree() {
-        for (String[] args : new String[][]{{"srve", "--port", "0"}, {"--bogus"}, {"--mode", "nope"}, {"srve"}}) {
+        for (String[] args : new String[][]{{"srve", "--port", "0"}, {"--bogus"}, {"--mode", "nope"}, {"srve"},
+                {"serve", "--bogus"}, {"serve", "--port", "x"}, {"doctor", "--mode", "nope"}, {"serve", "extra"}}) {
             StringWriter lean = new StringWriter();
             CommandLine leanCli = Main.commandLine(rc(), args);
             leanCli.setErr(new PrintWriter(lean, true));
@@ -56,6 +57,18 @@ class MainTest {
             assertThat(leanExit).as(String.join(" ", args)).isEqualTo(wholeExit).isNotZero();
             assertThat(lean.toString()).as(String.join(" ", args)).isEqualTo(whole.toString()).isNotBlank();
         }
+    }
+
+    @Test
+    void aSubcommandNamedFirstGetsATopCommandWithoutTheLaunchersOptions() {
+        CommandLine serve = Main.commandLine(rc(), new String[]{"serve", "--base-url", "http://127.0.0.1:1/v1"});
+        assertThat(serve.getCommandSpec().findOption("--base-url")).isNull();
+        assertThat(serve.getSubcommands().get("serve").getCommandSpec().findOption("--base-url")).isNotNull();
+        assertThat(serve.getCommandSpec().findOption("--config")).as("the rc file option is still there").isNotNull();
+        assertThat(Main.commandLine(rc(), new String[]{"--base-url", "http://127.0.0.1:1/v1"}).getCommandSpec()
+                .findOption("--base-url")).isNotNull();
+        assertThat(Main.commandLine(rc(), new String[]{"serve", "--help"}).getCommandSpec().findOption("--base-url"))
+                .as("help builds the whole tree").isNotNull();
     }
 
     @Test
