@@ -126,9 +126,13 @@ public final class Soak {
             long wallStart = System.nanoTime();
             int inFlight;
             int activeCalls;
+            // every thread the run starts is in an executor that is closed (waited for) before threads are
+            // counted again: a thread that was still on its way out is not mistaken for a leak
             try (GatewayServer gateway = GatewayServer.start(config, Map.of());
+                 java.util.concurrent.ExecutorService streamThreads = Executors.newVirtualThreadPerTaskExecutor();
+                 java.util.concurrent.ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
                  HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                         .executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
+                         .executor(clientThreads).build()) {
                 Random random = new Random(seed);
                 Fault[] faults = Fault.values();
                 CountDownLatch done = new CountDownLatch(streams);
@@ -147,7 +151,7 @@ public final class Soak {
                     Fault fault = faults[random.nextInt(faults.length)];
                     int id = i;
                     slots.acquire();
-                    Thread.ofVirtual().start(() -> {
+                    streamThreads.execute(() -> {
                         try {
                             results.add(stream(client, gateway.port(), fault, id));
                         } finally {
@@ -160,6 +164,7 @@ public final class Soak {
                     throw new AssertionError("soak did not finish: " + done.getCount() + " streams still open");
                 }
                 sampler.interrupt();
+                sampler.join();
                 openGates.forEach(Gate::release);
                 gateway.awaitIdle(Duration.ofSeconds(10));
                 inFlight = gateway.requestsInFlight();
