@@ -202,10 +202,9 @@ final class DoctorCommand implements Callable<Integer> {
             String url = config.protocol() == Protocol.OPENAI ? config.baseUrl() + "/models"
                     : config.baseUrl() + "/v1/models";
             long start = System.nanoTime();
-            List<String> ids = new ArrayList<>();
-            Duration headers = config.headersTimeout().compareTo(LIST_TIMEOUT) < 0 ? config.headersTimeout() : LIST_TIMEOUT;
-            try (UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), headers)) {
-                Backends.single(config, http, env).models().forEach(model -> ids.add(model.get("id").asString()));
+            List<String> ids;
+            try (UpstreamHttp http = listHttp()) {
+                ids = modelIds(config, http);
             } catch (UpstreamException e) {
                 if (e.kind() == UpstreamException.Kind.CONNECT || e.kind() == UpstreamException.Kind.IO) {
                     report.facts.putNull("models");
@@ -257,15 +256,12 @@ final class DoctorCommand implements Callable<Integer> {
             List<String> details = new ArrayList<>();
             int answering = 0;
             boolean missingModel = false;
-            Duration headers = config.headersTimeout().compareTo(LIST_TIMEOUT) < 0 ? config.headersTimeout() : LIST_TIMEOUT;
-            try (UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), headers)) {
+            try (UpstreamHttp http = listHttp()) {
                 for (String url : others) {
                     ObjectNode fact = facts.addObject().put("base_url", url);
                     long start = System.nanoTime();
                     try {
-                        List<String> ids = new ArrayList<>();
-                        Backends.single(config.withBaseUrl(url), http, env).models()
-                                .forEach(model -> ids.add(model.get("id").asString()));
+                        List<String> ids = modelIds(config.withBaseUrl(url), http);
                         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
                         answering++;
                         fact.put("answers", true).put("models", ids.size());
@@ -286,6 +282,19 @@ final class DoctorCommand implements Callable<Integer> {
                     answering + " of " + total + (total == 1 ? " other replica answers" : " other replicas answer")
                             + (allWell ? "" : missingModel ? "; not all of them serve the model"
                             : "; the sessions of a replica that is down go to the others"), details);
+        }
+
+        /** A client for model lists: quick to make, so a server that sits on one is not waited for as long as on a prefill. */
+        private UpstreamHttp listHttp() {
+            Duration headers = config.headersTimeout().compareTo(LIST_TIMEOUT) < 0 ? config.headersTimeout() : LIST_TIMEOUT;
+            return new UpstreamHttp(config.connectTimeout(), headers);
+        }
+
+        /** The model ids the server at {@code server}'s base URL lists. */
+        private List<String> modelIds(GatewayConfig server, UpstreamHttp http) {
+            List<String> ids = new ArrayList<>();
+            Backends.single(server, http, env).models().forEach(model -> ids.add(model.get("id").asString()));
+            return ids;
         }
 
         private List<String> listFailed(String url, RuntimeException e) {
