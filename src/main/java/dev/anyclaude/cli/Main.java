@@ -86,12 +86,12 @@ public final class Main implements Callable<Integer> {
      * only then).
      */
     static CommandLine commandLine(RcLocations rc, String[] args) {
-        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !needed(args).equals(SUBCOMMANDS.keySet())) {
-            return subcommandLine(rc, args[0]);
-        }
         Set<String> needed = needed(args);
         if (needed.size() == SUBCOMMANDS.size()) {
             return commandLine(rc);
+        }
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
+            return subcommandLine(rc, args[0]);
         }
         CommandLine lean = commandLine(rc, needed);
         Map<String, CommandLine.IHelpSectionRenderer> sections = lean.getHelpSectionMap();
@@ -109,20 +109,21 @@ public final class Main implements Callable<Integer> {
      * anywhere builds the whole tree).
      */
     private static CommandLine subcommandLine(RcLocations rc, String name) {
-        CommandLine cli = new CommandLine(CommandLine.Model.CommandSpec.create().name("anyclaude")
-                .mixinStandardHelpOptions(true).versionProvider(new Version()));
-        cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return RcDefaults.install(cli, rc);
+        return withSubcommands(new CommandLine(CommandLine.Model.CommandSpec.create().name("anyclaude")
+                .mixinStandardHelpOptions(true).versionProvider(new Version())), Set.of(name), rc);
     }
 
     private static CommandLine commandLine(RcLocations rc, Set<String> subcommands) {
-        CommandLine cli = new CommandLine(new Main());
+        return withSubcommands(new CommandLine(new Main()), subcommands, rc);
+    }
+
+    /** {@code top} with {@code subcommands}, enum values in any case, and its defaults read from {@code rc}. */
+    private static CommandLine withSubcommands(CommandLine top, Set<String> subcommands, RcLocations rc) {
         for (String name : subcommands) {
-            cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
+            top.addSubcommand(name, SUBCOMMANDS.get(name).get());
         }
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return RcDefaults.install(cli, rc);
+        top.setCaseInsensitiveEnumValuesAllowed(true);
+        return RcDefaults.install(top, rc);
     }
 
     /** The subcommands named before {@code --}; all of them when help is asked for. */
