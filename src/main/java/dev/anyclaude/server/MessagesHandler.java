@@ -77,7 +77,7 @@ final class MessagesHandler {
             Routed routed = parse(req, control, outcome);
             BackendCall call = routed.call();
             Route route = routed.route();
-            if (routed.asked().stream() && !route.backend().relays()) {
+            if (routed.stream() && !route.backend().relays()) {
                 stream(call, routed.asked(), route, res, requestId, outcome, null);
             } else {
                 try (UpstreamReply reply = route.backend().send(call)) {
@@ -86,8 +86,7 @@ final class MessagesHandler {
                             call.release(); // relayed bytes cannot be taken back: nothing sends the request again
                             relay(relay, control, res, requestId, outcome);
                         }
-                        case UpstreamReply.Events events -> answer(call, routed.asked(), route, events, res,
-                                requestId, outcome);
+                        case UpstreamReply.Events events -> answer(call, routed, events, res, requestId, outcome);
                     }
                 }
             }
@@ -119,20 +118,24 @@ final class MessagesHandler {
         }
     }
 
-    /** A request parsed and routed: the call to make, where to, and what the answer needs of the request. */
-    private record Routed(BackendCall call, Route route, Asked asked) {
+    /**
+     * A request parsed and routed: the call to make, where to, whether the client asked for a stream, and what
+     * a decoded answer needs of the request (null for a relaying backend, whose bytes need none of it).
+     */
+    private record Routed(BackendCall call, Route route, boolean stream, Asked asked) {
     }
 
     /**
-     * What the answer needs of the request, taken before the call is sent: the client's model name, whether it
-     * asked for a stream, its {@code max_tokens}, its tools (names and schemas, shared with other requests that
-     * offer the same), and the local token estimate, under way (null for a relaying backend, whose answer
-     * needs none).
+     * What a decoded answer needs of the request, taken before the call is sent: the client's model name, whether
+     * it asked for a stream, its {@code max_tokens}, its tools (names and schemas, shared with other requests that
+     * offer the same), and the local token estimate, worked out while the upstream works.
      */
-    private record Asked(String model, boolean stream, Integer maxTokens, List<Tool> tools, LongSupplier estimate) {
-        Asked estimating(LongSupplier started) {
-            return new Asked(model, stream, maxTokens, tools, started);
-        }
+    private record Asked(String model, boolean stream, Integer maxTokens, List<Tool> tools, Estimate estimate) {
+    }
+
+    private Asked asked(MessagesRequest request) {
+        return new Asked(request.model(), request.stream(), request.maxTokens(), SharedTools.of(request.tools()),
+                new Estimate(request));
     }
 
     /**
@@ -145,28 +148,27 @@ final class MessagesHandler {
         outcome.model = request.model();
         Route route = router.route(request);
         outcome.upstreamModel = route.upstreamModel();
-        Estimate estimate = route.backend().relays() ? null : new Estimate(request);
-        Asked asked = new Asked(request.model(), request.stream(), request.maxTokens(),
-                SharedTools.of(request.tools()), estimate);
+        Asked asked = route.backend().relays() ? null : asked(request);
         BackendCall call = new BackendCall(request, body, route.upstreamModel(), Bodies.headers(req), control);
         control.whileWaiting(() -> {
-            if (estimate != null) {
-                estimate.run();
+            if (asked != null) {
+                asked.estimate().run();
             }
             call.setAside();
         });
-        return new Routed(call, route, asked);
+        return new Routed(call, route, request.stream(), asked);
     }
 
-    /** A streamed answer from decoded events (a relaying backend answered with events after all). */
-    private void answer(BackendCall call, Asked routed, Route route, UpstreamReply.Events events,
-                        ServerResponse res, String requestId, Outcome outcome) {
-        // the request was set aside while the upstream worked: parsed again for the estimate, then let go
-        Asked asked = routed.estimate() != null ? routed : routed.estimating(new Estimate(call.request()));
+    /** The answer, streamed or whole, to a request whose reply is in as decoded events. */
+    private void answer(BackendCall call, Routed routed, UpstreamReply.Events events, ServerResponse res,
+                        String requestId, Outcome outcome) {
+        // a relaying backend that answered with events: the request, set aside while the upstream worked, is
+        // parsed again for what the answer needs, then let go
+        Asked asked = routed.asked() != null ? routed.asked() : asked(call.request());
         if (asked.stream()) {
-            stream(call, asked, route, res, requestId, outcome, events);
+            stream(call, asked, routed.route(), res, requestId, outcome, events);
         } else {
-            whole(call, asked, route, events, res, requestId, outcome);
+            whole(call, asked, routed.route(), events, res, requestId, outcome);
         }
     }
 
