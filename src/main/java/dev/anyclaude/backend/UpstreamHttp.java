@@ -2,6 +2,9 @@ package dev.anyclaude.backend;
 
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.ApiException;
+import dev.anyclaude.api.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -234,13 +237,13 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /** The JSON of a {@code 200} answer; null for any other status or a body that is not JSON. */
-    public static tools.jackson.databind.JsonNode jsonIfOk(HttpResponse<byte[]> response) {
+    public static JsonNode jsonIfOk(HttpResponse<byte[]> response) {
         if (response.statusCode() != 200) {
             return null;
         }
         try {
-            return dev.anyclaude.api.Json.parse(response.body());
-        } catch (tools.jackson.core.JacksonException e) {
+            return Json.parse(response.body());
+        } catch (JacksonException e) {
             return null;
         }
     }
