@@ -3,6 +3,7 @@ package dev.anyclaude.backend;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.anyclaude.api.BoundedMemo;
 import dev.anyclaude.api.ContentBlock;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.Message;
@@ -106,19 +107,14 @@ public final class TokenEstimator {
 
     /** Distinct tools whose counts are kept (a Claude Code version has a few dozen, MCP servers add theirs). */
     static final int TOOLS_KEPT = 4096;
-    private static final java.util.concurrent.ConcurrentHashMap<ToolKey, Long> TOOL_COUNTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final BoundedMemo<ToolKey, Long> TOOL_COUNTS = new BoundedMemo<>(TOOLS_KEPT);
 
     /**
      * A tool's tokens, counted once per distinct tool: every request of a session repeats its tools, and writing a
-     * tool as JSON to count it (32 KB for Claude Code's list) cost more than anything else in the estimate. Past
-     * {@link #TOOLS_KEPT} tools the kept counts are dropped and counting starts over.
+     * tool as JSON to count it (32 KB for Claude Code's list) cost more than anything else in the estimate.
      */
     private static long toolCount(Tool tool) {
-        if (TOOL_COUNTS.size() >= TOOLS_KEPT) {
-            TOOL_COUNTS.clear();
-        }
-        return TOOL_COUNTS.computeIfAbsent(ToolKey.of(tool), key -> count(toolJson(tool)));
+        return TOOL_COUNTS.get(ToolKey.of(tool), key -> count(toolJson(tool)));
     }
 
     /** Distinct tools counted and kept now (tests). */

@@ -1,24 +1,24 @@
 package dev.anyclaude.stream;
 
+import dev.anyclaude.api.BoundedMemo;
 import dev.anyclaude.api.Tool;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tools a response's tool calls are checked against, kept for as long as the response streams: each
  * tool's name, type and input schema, without its description or raw JSON (Claude Code's descriptions
  * are two thirds of its 32 KB tool list). Requests that offer the same tools (every main request of a
  * Claude Code version does) share one copy, so thousands of open streams hold one tool list, not
- * thousands. At most {@link #KEPT} lists are kept for sharing; past that the kept ones are dropped and
- * sharing starts again (streams keep the lists they have).
+ * thousands. At most {@link #KEPT} lists are kept for sharing ({@link BoundedMemo}; streams keep the lists they
+ * have).
  */
 public final class SharedTools {
     /** Distinct tool lists kept (main agent, subagents, MCP variations of several clients). */
     static final int KEPT = 64;
 
-    private static final ConcurrentHashMap<Key, List<Tool>> LISTS = new ConcurrentHashMap<>();
+    private static final BoundedMemo<Key, List<Tool>> LISTS = new BoundedMemo<>(KEPT);
 
     /** A tool list with its hash worked out once (hashing walks every schema). */
     private record Key(List<Tool> tools, int hash) {
@@ -46,10 +46,7 @@ public final class SharedTools {
             needed.add(new Tool(tool.name(), null, tool.inputSchema(), tool.type(), tool.deferLoading(), null));
         }
         List<Tool> list = List.copyOf(needed);
-        if (LISTS.size() >= KEPT) {
-            LISTS.clear();
-        }
-        return LISTS.computeIfAbsent(new Key(list, list.hashCode()), Key::tools);
+        return LISTS.get(new Key(list, list.hashCode()), Key::tools);
     }
 
     /** How many distinct lists are kept now (tests). */
