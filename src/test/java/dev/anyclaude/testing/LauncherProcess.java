@@ -2,15 +2,21 @@ package dev.anyclaude.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,20 +97,17 @@ public final class LauncherProcess {
         return read(stderr);
     }
 
-    /** The gateway port from the launcher's banner, waiting up to {@code wait} for it. */
+    /** The gateway port from the launcher's banner, waiting up to {@code wait} for it (not past the launcher's exit). */
     public int gatewayPort(Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            Matcher m = GATEWAY.matcher(stderr());
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("no 'anyclaude: gateway http://127.0.0.1:PORT' line from the launcher\n"
-                        + describe());
-            }
-            Thread.sleep(50);
+        Integer port = awaitInFile(stderr, content -> {
+            Matcher m = content == null ? null : GATEWAY.matcher(content);
+            return m != null && m.find() ? Integer.valueOf(m.group(1)) : null;
+        }, wait, process::isAlive);
+        if (port == null) {
+            throw new AssertionError("no 'anyclaude: gateway http://127.0.0.1:PORT' line from the launcher\n"
+                    + describe());
         }
+        return port;
     }
 
     /** Waits for the launcher to exit; kills it (and fails) after {@code timeout}. Returns its exit status. */
@@ -132,55 +135,76 @@ public final class LauncherProcess {
     }
 
     private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        String content = readOrNull(file);
+        return content != null ? content : "(not there, or unreadable)";
     }
 
     /** Waits up to {@code wait} for {@code file} to exist, empty or not. */
     public static void awaitExists(Path file, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(file + " did not appear within " + wait);
-            }
-            Thread.sleep(50);
+        if (awaitInFile(file, content -> content != null ? Boolean.TRUE : null, wait, () -> true) == null) {
+            throw new AssertionError(file + " did not appear within " + wait);
         }
     }
 
     /** Waits up to {@code wait} for {@code file} to contain {@code text}; its content. */
     public static String awaitContains(Path file, String text, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        String content = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                content = Files.readString(file, StandardCharsets.UTF_8);
-                if (content.contains(text)) {
-                    return content;
-                }
-            } catch (IOException e) {
-                // not there yet
-            }
-            Thread.sleep(50);
+        String content = awaitInFile(file, c -> c != null && c.contains(text) ? c : null, wait, () -> true);
+        if (content == null) {
+            throw new AssertionError("'" + text + "' did not appear in " + file + " within " + wait + "; it has:\n"
+                    + read(file));
         }
-        throw new AssertionError("'" + text + "' did not appear in " + file + " within " + wait + "; it has:\n" + content);
+        return content;
     }
 
     /** Waits up to {@code wait} for {@code file} to exist and be non-empty; its content. */
     public static String awaitFile(Path file, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (Files.size(file) > 0) {
-                    return Files.readString(file, StandardCharsets.UTF_8);
-                }
-            } catch (IOException e) {
-                // not there yet
-            }
-            Thread.sleep(50);
+        String content = awaitInFile(file, c -> c != null && !c.isEmpty() ? c : null, wait, () -> true);
+        if (content == null) {
+            throw new AssertionError(file + " did not appear within " + wait);
         }
-        throw new AssertionError(file + " did not appear within " + wait);
+        return content;
+    }
+
+    /** How often a wait re-asks whether there is still hope, when the file does not change. */
+    private static final Duration HOPE_CHECK = Duration.ofMillis(250);
+
+    /**
+     * What {@code check} finds in {@code file}'s content (null when the file is not there; a null result: not
+     * yet), woken by changes to the file's directory rather than by polling it; null once {@code wait} has passed
+     * or {@code stillHope} says no.
+     */
+    private static <T> T awaitInFile(Path file, Function<String, T> check, Duration wait, BooleanSupplier stillHope)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Path absolute = file.toAbsolutePath();
+        try (WatchService watcher = absolute.getFileSystem().newWatchService()) {
+            absolute.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+            while (true) {
+                T found = check.apply(readOrNull(absolute)); // after registering: no change can slip between
+                if (found != null) {
+                    return found;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !stillHope.getAsBoolean()) {
+                    return null;
+                }
+                WatchKey key = watcher.poll(Math.min(left, HOPE_CHECK.toNanos()), TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + absolute.getParent(), e);
+        }
+    }
+
+    private static String readOrNull(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }
