@@ -25,7 +25,8 @@ final class Bodies {
         // A declared length over the limit is refused before a byte of the body is read.
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) {
-            throw tooLarge(limit, "content-length is " + declared.getAsLong() + " bytes");
+            throw tooLarge(limit, "content-length is " + declared.getAsLong() + " bytes",
+                    declared.getAsLong() - limit > DRAINED_AT_MOST);
         }
         // Without a length (chunked) at most limit + 1 bytes are read: one more than allowed says "too large".
         try (InputStream in = req.content().inputStream()) {
@@ -34,7 +35,7 @@ final class Bodies {
             }
             byte[] body = in.readNBytes((int) limit + 1);
             if (body.length > limit) {
-                throw tooLarge(limit, "the body goes on past it");
+                throw tooLarge(limit, "the body goes on past it", true);
             }
             return body;
         } catch (IOException | RuntimeException e) {
@@ -57,13 +58,17 @@ final class Bodies {
     }
 
     /**
-     * The connection is closed after the answer: Helidon would otherwise read and discard the rest of the
-     * body to reuse the connection, however long a chunked body goes on.
+     * How far past the limit a declared body is still read (and dropped) after the 413. The answer goes out
+     * while the client is still sending: closing the connection on an unread body makes the kernel reset it,
+     * and a client that is still writing then loses the answer. Beyond this, and for a chunked body of no
+     * known end, the connection is closed instead, since Helidon would read and discard however much follows.
      */
-    private static ApiException tooLarge(long limit, String detail) {
+    static final long DRAINED_AT_MOST = 64L * 1024 * 1024;
+
+    private static ApiException tooLarge(long limit, String detail, boolean close) {
         return new ApiException(new ApiError(413, "request_too_large",
                 "request body is larger than the limit of " + limit + " bytes (" + detail + ")",
-                Map.of("connection", "close")));
+                close ? Map.of("connection", "close") : Map.of()));
     }
 
     static ClientHeaders headers(ServerRequest req) {

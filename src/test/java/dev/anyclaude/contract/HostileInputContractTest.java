@@ -630,6 +630,51 @@ class HostileInputContractTest {
         assertStillServes();
     }
 
+    @Test
+    void aClientStillSendingAnOversizedBodyGetsTheAnswerAndKeepsItsConnection() throws Exception {
+        // The answer goes out as soon as the content-length shows the body is too large, while the client is
+        // still sending it (a real client writes the whole body before it reads). Closing then, with the body
+        // unread, makes the kernel reset the connection, and a client that is still writing loses the answer
+        // (the JDK client saw "header parser received no bytes"): the gateway reads the rest and drops it.
+        long limit = 64 * 1024;
+        GatewayConfig small = GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI).withModel("m")
+                .withGuards(dev.anyclaude.config.Guards.DEFAULTS.withMaxBodyBytes(limit));
+        byte[] body = bodyOfSize(limit * 8);
+        try (GatewayUnderTest limited = GatewayUnderTest.start(small);
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), limited.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(utf8("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n"));
+            out.write(body, 0, 1024);
+            out.flush();
+
+            String refused = readResponse(in);
+            out.write(body, 1024, body.length - 1024);
+            out.write(utf8("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            out.flush();
+            String next = readResponse(in);
+
+            assertThat(refused).startsWith("HTTP/1.1 413").contains("\"request_too_large\"")
+                    .doesNotContainIgnoringCase("connection: close");
+            assertThat(next).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    /** One response with a content-length, read from {@code in} and no further. */
+    private static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        while (!complete(response.toString(StandardCharsets.ISO_8859_1))) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            response.write(b);
+        }
+        return response.toString(StandardCharsets.UTF_8);
+    }
+
     // ---- many blocks ------------------------------------------------------------------------------------
 
     private static ObjectNode base() {
