@@ -21,6 +21,19 @@ class MainTest {
     }
 
     @Test
+    void picocliIsBuiltAtTheProjectsReleaseSoThatTheStartUpCacheHoldsIt() throws Exception {
+        // picocli's own jar has Java 5 class files (major version 49); a JDK 25 AOT cache skips those and every
+        // class that implements one of their interfaces ("Old class has been linked"), so the command line
+        // was loaded and verified anew at every start. The build compiles picocli's sources jar instead.
+        try (java.io.InputStream in = CommandLine.class.getResourceAsStream("CommandLine.class")) {
+            assertThat(in).as("picocli.CommandLine's class file").isNotNull();
+            byte[] head = in.readNBytes(8);
+            int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+            assertThat(major).as("class-file major version").isGreaterThanOrEqualTo(65);
+        }
+    }
+
+    @Test
     void theLauncherIsBuiltWithoutTheSubcommandsAndACommandWithOnlyItsOwn() {
         assertThat(Main.commandLine(rc(), new String[]{"--base-url", "http://127.0.0.1:1/v1", "--model", "serve-me",
                 "--", "-p", "serve"}).getSubcommands()).isEmpty();
