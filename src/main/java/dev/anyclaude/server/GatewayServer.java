@@ -161,9 +161,11 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use, or the address not one of this machine's?)");
         }
-        // The estimator loads its BPE vocabulary on first use (~0.5 s): do it now, not on the first request.
+        // The estimator loads its BPE vocabulary on first use (~0.5 s), and the upstream client sets up TLS
+        // when it is made (~0.1 s): both now, in the background, not on the first request.
         Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
                 RequestParser.parseCountTokens(WARM_UP_REQUEST)));
+        Thread.ofVirtual().name("upstream-client-warm-up").start(http::prepare);
         GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
                 config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
