@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,8 +86,8 @@ final class ProcessGauges {
     }
 
     private String jcmd(String... what) throws IOException, InterruptedException {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(jcmd.toString(), String.valueOf(pid)));
-        command.addAll(java.util.List.of(what));
+        List<String> command = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid)));
+        command.addAll(List.of(what));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -129,8 +130,8 @@ public final class Soak {
             // every thread the run starts is in an executor that is closed (waited for) before threads are
             // counted again: a thread that was still on its way out is not mistaken for a leak
             try (GatewayServer gateway = GatewayServer.start(config, Map.of());
-                 java.util.concurrent.ExecutorService streamThreads = Executors.newVirtualThreadPerTaskExecutor();
-                 java.util.concurrent.ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
+                 ExecutorService streamThreads = Executors.newVirtualThreadPerTaskExecutor();
+                 ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
                  HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                          .executor(clientThreads).build()) {
                 Random random = new Random(seed);
