@@ -6,12 +6,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
 
 /**
- * A request body that can be let go of once the upstream has answered. The JDK's {@code ofByteArray} body copies
- * the bytes when it is sent and the exchange keeps both the array and the copy until the response body has been
- * read to its end; for a streamed reply to a 50 KB Claude Code prompt that is 100 KB held for a minute or more,
- * per stream. This one sends the array itself, without a copy, and drops it on {@link #release()}, which the
- * gateway calls when the response headers are in (the client subscribes again only to resend the request
- * before that, on a connection that turned out to be closed).
+ * A request body that can be let go of once the upstream has answered. A streamed reply to a 50 KB Claude Code
+ * prompt lasts a minute or more, and the request that asked for it is kept by the call all that time; its body
+ * is dropped on {@link #release()}, which the gateway calls when the response headers are in (nothing resends
+ * the request after that). {@link UpstreamHttp} sends the array itself, without a copy; as a JDK body publisher
+ * it hands out the same array, read-only.
  */
 final class ReleasableBody implements HttpRequest.BodyPublisher {
 
@@ -59,6 +58,11 @@ final class ReleasableBody implements HttpRequest.BodyPublisher {
                 done = true;
             }
         });
+    }
+
+    /** The bytes to send, or null once released. */
+    byte[] bytes() {
+        return bytes;
     }
 
     /** Lets go of the bytes; a later subscription fails. */

@@ -1,59 +1,94 @@
 package dev.anyclaude.backend;
 
 import dev.anyclaude.api.ApiError;
-import dev.anyclaude.api.ApiException;
 import dev.anyclaude.api.Json;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.ConnectedSocketChannelInfo;
+import io.helidon.webclient.api.ConnectedSocketInfo;
+import io.helidon.webclient.api.ConnectionListener;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientProtocolConfig;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ProtocolException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSession;
 
 /**
- * The upstream HTTP client shared by all backends: HTTP/1.1 (what local servers speak), virtual
- * threads, a connect timeout, a time limit for the response headers, and failures turned into
- * Anthropic errors so callers never see a raw {@link IOException}.
+ * The upstream HTTP client shared by all backends: HTTP/1.1 (what local servers speak), a connect timeout, a
+ * time limit for the response headers, and failures turned into Anthropic errors so callers never see a raw
+ * {@link IOException}.
+ *
+ * <p>Callers describe a request with the JDK's immutable {@link HttpRequest} and get an {@link HttpResponse}
+ * back; the exchange itself runs on Helidon's HTTP/1.1 client, which reads and writes the socket on the
+ * caller's own (virtual) thread. The JDK client hands every read from its one selector thread to an executor
+ * and then to the reading thread, and wakes the selector again for the next one; at 64 concurrent streams on
+ * two CPUs those hand-offs were most of the time the gateway added before the first token (see
+ * docs/BENCHMARKS.md).
  */
 public final class UpstreamHttp implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
     /** Error bodies beyond this are cut: they are only read to build a message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** Response header block limit: far above what servers send, it only bounds memory. */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final Duration connectTimeout;
     private final Duration headersTimeout;
-    private volatile HttpClient client;
-    /** Clients replaced after a protocol error, finishing their other exchanges before they close. */
-    private final Set<HttpClient> retiring = ConcurrentHashMap.newKeySet();
+    /** The connections of the exchanges in flight, from connect until their response is closed. */
+    private final Set<Connecting> open = ConcurrentHashMap.newKeySet();
+    private volatile Http1Client client;
+    /** Ends a wait for response headers that takes too long; made with the client. */
+    private ScheduledThreadPoolExecutor timer;
     private boolean closed;
 
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
         this.connectTimeout = connectTimeout;
         this.headersTimeout = headersTimeout;
-        // made on first use or by prepare(): building a JDK client sets up TLS (hundreds of classes), which
-        // the gateway does not need to start listening
+        // made on first use or by prepare(): the client's set-up (TLS defaults, media support) is not needed
+        // for the gateway to start listening
     }
 
     /**
      * Makes the client now unless it exists or this is closed: the gateway calls it on a background thread
-     * once it listens, so that the first request does not wait for the client's set-up (about 0.1 s in a JVM
-     * that has just started). Ordered with {@link #close} by the lock: a client made here is one that close
-     * stops and waits for.
+     * once it listens, so that the first request does not wait for the client's set-up. Ordered with
+     * {@link #close} by the lock: a client made here is one that close stops.
      */
     public synchronized void prepare() {
         if (!closed && client == null) {
@@ -61,8 +96,25 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     }
 
-    private HttpClient client() {
-        HttpClient current = client;
+    private synchronized ScheduledThreadPoolExecutor timer() {
+        if (timer == null) {
+            timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("upstream-headers-timer")
+                    .factory());
+            timer.setRemoveOnCancelPolicy(true);
+            if (closed) {
+                timer.shutdownNow();
+            }
+        }
+        return timer;
+    }
+
+    /** True once the client has been made (by {@link #prepare} or a first request). */
+    synchronized boolean prepared() {
+        return client != null;
+    }
+
+    private Http1Client client() {
+        Http1Client current = client;
         if (current != null) {
             return current;
         }
@@ -70,19 +122,39 @@ public final class UpstreamHttp implements AutoCloseable {
             if (client == null) {
                 client = newClient();
                 if (closed) {
-                    client.shutdownNow();
+                    client.closeResource();
                 }
             }
             return client;
         }
     }
 
-    private HttpClient newClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+    private Http1Client newClient() {
+        return Http1Client.builder()
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .readTimeout(headersTimeout)
+                .followRedirects(false)
+                // a body is sent at once: no round trip to ask a local server whether it wants it
+                .sendExpectContinue(false)
+                // the proxy settings of the JVM (http.proxyHost, https.proxyHost...), as the JDK client has them
+                .proxy(Proxy.create())
+                .shareConnectionCache(false)
+                // No connection is reused. Helidon's pool keeps a connection whose server sent more than its
+                // response declared, and hands the extra bytes to the next request; and a streamed answer is
+                // left unread after its last event, so its connection closes anyway.
+                .keepAlive(false)
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void socketConnected(ConnectedSocketInfo info) {
+                        connected(info);
+                    }
+
+                    @Override
+                    public void socketChannelConnected(ConnectedSocketChannelInfo info) {
+                        // the client connects plain sockets
+                    }
+                })
+                .protocolConfig(Http1ClientProtocolConfig.builder().maxHeaderSize(MAX_HEADER_BYTES).build())
                 .build();
     }
 
@@ -91,39 +163,18 @@ public final class UpstreamHttp implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (client != null) {
-            client.shutdownNow();
+            client.closeResource();
+        }
+        open.forEach(Connecting::close);
+        if (timer != null) {
+            timer.shutdownNow();
             try {
-                // its selector thread ends shortly after; wait for it, so a closed gateway leaves no thread behind
-                client.awaitTermination(Duration.ofSeconds(5));
+                // a closed gateway leaves no thread behind
+                timer.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        retiring.forEach(HttpClient::shutdownNow);
-    }
-
-    /**
-     * The JDK client (25) leaves the connection open when it refuses response headers (too large, malformed):
-     * its header reader fails the exchange without closing the socket, and a server that keeps sending
-     * keeps it open for good. One connection cannot be closed from outside, so the client that holds it is
-     * replaced; the old one finishes its other exchanges and then closes, that connection with it.
-     */
-    private synchronized void retire(HttpClient broken) {
-        if (closed || client != broken) {
-            return;
-        }
-        client = newClient();
-        retiring.add(broken);
-        broken.shutdown();
-        Thread.ofVirtual().name("upstream-client-retire").start(() -> {
-            try {
-                broken.awaitTermination(Duration.ofDays(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                retiring.remove(broken);
-            }
-        });
     }
 
     /** A request body the exchange lets go of once the response headers are in: see {@link ReleasableBody}. */
@@ -141,65 +192,390 @@ public final class UpstreamHttp implements AutoCloseable {
      * close it. Connection failures and timeouts become {@link UpstreamException}s.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
-        HttpClient used = client();
+        Duration limit = request.timeout().orElse(headersTimeout);
         try {
-            return used.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw failure(e, request, backendName, used);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(ApiError.apiError("interrupted while waiting for the upstream"),
-                    UpstreamException.Kind.TIMEOUT, 0, null, e);
+            return exchange(request, limit, null);
+        } catch (LocalFailure e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            throw failure(e, request, backendName, limit);
         }
     }
 
     /**
      * Sends one attempt of a watched call: {@code control} can abort it while the headers are awaited
-     * (the exchange is cancelled) and while the body is read (the body is closed); every read counts as
-     * progress for its idle deadline. An aborted call raises the abort's error.
+     * (the waiting thread is interrupted, which closes its socket) and while the body is read (the
+     * response is closed); every read counts as progress for its idle deadline. An aborted call raises the
+     * abort's error.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName, CallControl control) {
         control.attemptStarted();
-        HttpClient used = client();
-        CompletableFuture<HttpResponse<InputStream>> pending =
-                used.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-        control.onAbort(() -> pending.cancel(true));
+        Duration headersLimit = request.timeout().orElse(headersTimeout);
+        Waiter waiter = new Waiter();
+        control.onAbort(waiter::interrupt);
+        ScheduledFuture<?> timer;
         try {
-            control.requestSent();
-        } catch (RuntimeException e) {
-            pending.cancel(true);
+            timer = timer().schedule(waiter::timeOut, headersLimit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            control.clearAbortActions();
             control.attemptEnded();
-            throw e;
+            throw new UpstreamException(ApiError.overloaded(backendName + " upstream client is closed (shutting down)"),
+                    UpstreamException.Kind.IO, 0, null, e);
         }
         HttpResponse<InputStream> response;
         try {
-            response = pending.get();
-            ReleasableBody.releaseBodyOf(request);
-        } catch (CancellationException e) {
+            // the socket's own read timeout stays behind the call's deadlines, which the watchdog enforces
+            Duration socketLimit = control.remaining().plus(headersLimit);
+            response = waiter.run(() -> exchange(request, socketLimit, control));
+        } catch (LocalFailure e) {
+            waiter.done(timer);
             control.attemptEnded();
-            throw aborted(control, e);
-        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            waiter.done(timer);
             control.attemptEnded();
             if (control.aborted()) {
-                throw aborted(control, e.getCause());
+                throw aborted(control, e);
             }
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw failure(io, request, backendName, used);
+            if (waiter.timedOut()) {
+                throw headersTimedOut(backendName, headersLimit, e);
             }
-            throw new UpstreamException(ApiError.apiError(backendName + " upstream call failed: " + cause),
-                    UpstreamException.Kind.IO, 0, null, cause);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            control.attemptEnded();
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(ApiError.apiError("interrupted while waiting for the upstream"),
-                    UpstreamException.Kind.TIMEOUT, 0, null, e);
+            throw failure(e, request, backendName, headersLimit);
         }
+        waiter.done(timer);
         control.clearAbortActions();
+        ReleasableBody.releaseBodyOf(request);
+        if (control.aborted()) {
+            closeQuietly(response.body());
+            control.attemptEnded();
+            throw aborted(control, null);
+        }
         control.headersReceived();
         InputStream body = control.watch(response.body());
-        return new BufferedResponse<>(response, body);
+        return Answer.of(response, body);
+    }
+
+    /**
+     * The thread that waits for the response headers, interrupted by an abort or when the headers are late: a
+     * virtual thread interrupted in a socket operation has that socket closed, and the operation fails at once.
+     * Once {@link #done}, no interrupt comes any more and none is left pending on the thread.
+     */
+    private static final class Waiter {
+        private Thread thread;
+        private boolean waiting = true;
+        private boolean pending;
+        private boolean timedOut;
+
+        /**
+         * Runs the exchange on a virtual thread: this one when it is one (every request the gateway serves),
+         * a new one otherwise (a tool's or a test's call), since only a virtual thread's socket is closed by
+         * an interrupt.
+         */
+        <T> T run(Supplier<T> exchange) {
+            if (Thread.currentThread().isVirtual()) {
+                bind(Thread.currentThread());
+                return exchange.get();
+            }
+            FutureTask<T> task = new FutureTask<>(exchange::get);
+            Thread worker = Thread.ofVirtual().name("upstream-exchange").unstarted(task);
+            bind(worker);
+            worker.start();
+            try {
+                return task.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                interrupt();
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while waiting for the upstream"));
+            }
+        }
+
+        private synchronized void bind(Thread worker) {
+            thread = worker;
+            if (pending) {
+                // aborted or timed out before the exchange began
+                worker.interrupt();
+            }
+        }
+
+        synchronized void interrupt() {
+            if (waiting) {
+                pending = true;
+                if (thread != null) {
+                    thread.interrupt();
+                }
+            }
+        }
+
+        synchronized void timeOut() {
+            if (waiting) {
+                timedOut = true;
+                interrupt();
+            }
+        }
+
+        synchronized boolean timedOut() {
+            return timedOut;
+        }
+
+        synchronized void done(ScheduledFuture<?> timer) {
+            waiting = false;
+            timer.cancel(false);
+            if (thread == Thread.currentThread()) {
+                // an interrupt delivered as the exchange ended must not hit the thread's next blocking call
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /**
+     * One exchange on Helidon's client. The body is written through the request's output stream with its
+     * length, so that {@code control}'s work for the wait (the token estimate) runs once it is on its way,
+     * while the upstream reads it.
+     */
+    private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control) {
+        Connecting connecting = new Connecting(open);
+        CONNECTING.set(connecting);
+        try {
+            return exchange(request, readTimeout, control, connecting);
+        } catch (RuntimeException | Error e) {
+            // Helidon leaves a connection open when the response breaks off inside its status line or headers
+            // (a header block over the limit, a malformed line): close it, or a server that keeps sending keeps it
+            connecting.close();
+            throw e;
+        } finally {
+            CONNECTING.remove();
+        }
+    }
+
+    /**
+     * Every exchange has a connection of its own (no keep-alive), opened on the exchange's thread, where the
+     * client's connection listener finds this and hands it the socket.
+     */
+    private static final ThreadLocal<Connecting> CONNECTING = new ThreadLocal<>();
+
+    /** The socket of the exchange in progress on this thread, once connected. */
+    private static final class Connecting {
+        private final Set<Connecting> open;
+        private volatile Socket socket;
+
+        Connecting(Set<Connecting> open) {
+            this.open = open;
+        }
+
+        void connected(Socket connected) {
+            socket = connected;
+            open.add(this);
+        }
+
+        /** Closes the connection, if there is one yet; the exchange on it fails, or its body ends. */
+        void close() {
+            open.remove(this);
+            Socket opened = socket;
+            if (opened != null) {
+                try {
+                    opened.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+        }
+    }
+
+    private static void connected(ConnectedSocketInfo info) {
+        Connecting connecting = CONNECTING.get();
+        if (connecting != null) {
+            connecting.connected(info.socket());
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
+                                               Connecting connecting) {
+        Http1ClientRequest out = client().method(Method.create(request.method()))
+                .uri(request.uri())
+                .readTimeout(readTimeout);
+        out.headers(headers -> request.headers().map().forEach((name, values) ->
+                headers.add(HeaderNames.create(name), values.toArray(String[]::new))));
+        byte[] body = bodyOf(request);
+        RuntimeException[] waitWork = new RuntimeException[1];
+        Http1ClientResponse answer;
+        if (body == null) {
+            answer = out.request();
+            waitWork[0] = requestSent(control);
+        } else {
+            out.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            answer = out.outputStream(stream -> {
+                stream.write(body);
+                stream.close();
+                waitWork[0] = requestSent(control);
+            });
+        }
+        if (waitWork[0] != null) {
+            answer.close();
+            throw new LocalFailure(waitWork[0]);
+        }
+        return new Answer<>(request, answer.status().code(), headers(answer), new ResponseBody(answer, connecting));
+    }
+
+    /** Runs the call's work for the wait; what it throws is ours, not the upstream's, and is kept apart. */
+    private static RuntimeException requestSent(CallControl control) {
+        if (control == null) {
+            return null;
+        }
+        try {
+            control.requestSent();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** A failure of the gateway's own work during an exchange, passed through as it is. */
+    private static final class LocalFailure extends RuntimeException {
+        LocalFailure(RuntimeException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
+        }
+    }
+
+    private static HttpHeaders headers(Http1ClientResponse answer) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (Header header : answer.headers()) {
+            map.computeIfAbsent(header.name(), name -> new ArrayList<>()).addAll(header.allValues());
+        }
+        return HttpHeaders.of(map, (name, value) -> true);
+    }
+
+    /** The bytes of a request's body, or null when it has none. */
+    private static byte[] bodyOf(HttpRequest request) {
+        Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
+        if (publisher.isEmpty() || publisher.get().contentLength() == 0) {
+            return null;
+        }
+        if (publisher.get() instanceof ReleasableBody releasable) {
+            byte[] bytes = releasable.bytes();
+            if (bytes == null) {
+                throw new IllegalStateException("the request body was released before it was sent");
+            }
+            return bytes;
+        }
+        // the JDK's in-memory publishers (ofByteArray, ofString) deliver everything when asked
+        ByteArrayOutputStream collected = new ByteArrayOutputStream();
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        publisher.get().subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                collected.writeBytes(chunk);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(collected.toByteArray());
+            }
+        });
+        if (!done.isDone()) {
+            throw new IllegalArgumentException("only in-memory request bodies can be sent upstream");
+        }
+        return done.join();
+    }
+
+    /**
+     * A response body read straight from the connection. Helidon reports a lost connection or a broken
+     * chunk as an unchecked exception; callers read an {@link InputStream} and expect {@link IOException}s.
+     * Closing it closes the response: the connection goes back to the pool when the body was read to its
+     * end, and is closed otherwise (which also ends a read blocked on it in another thread).
+     */
+    private static final class ResponseBody extends InputStream {
+        private final Http1ClientResponse response;
+        private final Connecting connection;
+        private final InputStream in;
+        /** Neither a length nor chunks: the body ends where the connection does. */
+        private final boolean closeDelimited;
+
+        ResponseBody(Http1ClientResponse response, Connecting connection) {
+            this.response = response;
+            this.connection = connection;
+            this.in = response.inputStream();
+            this.closeDelimited = !response.headers().contains(HeaderNames.CONTENT_LENGTH)
+                    && !response.headers().contains(HeaderNames.TRANSFER_ENCODING);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (DataReader.InsufficientDataAvailableException e) {
+                return endOfConnection(e);
+            } catch (RuntimeException e) {
+                // a chunk that breaks the framing, a connection that ends inside one
+                throw new IOException(e.getMessage() == null ? "the response body broke off" : e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return in.read(buffer, offset, length);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (DataReader.InsufficientDataAvailableException e) {
+                return endOfConnection(e);
+            } catch (RuntimeException e) {
+                // a chunk that breaks the framing, a connection that ends inside one
+                throw new IOException(e.getMessage() == null ? "the response body broke off" : e.getMessage(), e);
+            }
+        }
+
+        /** The connection ended: the end of a close-delimited body, a body cut short otherwise. */
+        private int endOfConnection(RuntimeException e) throws IOException {
+            if (closeDelimited) {
+                return -1;
+            }
+            throw new java.io.EOFException("the connection closed before the end of the response");
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } finally {
+                // no keep-alive: the connection ends with its response
+                connection.close();
+            }
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing is all that is left to do
+        }
     }
 
     private static UpstreamException aborted(CallControl control, Throwable cause) {
@@ -208,28 +584,48 @@ public final class UpstreamHttp implements AutoCloseable {
         return new UpstreamException(why, UpstreamException.Kind.TIMEOUT, 0, null, cause);
     }
 
-    private UpstreamException failure(IOException e, HttpRequest request, String backendName, HttpClient used) {
+    /**
+     * An upstream failure in words for a client. Helidon raises connection problems as unchecked exceptions
+     * around the JDK's socket exceptions (refused, timed out, reset) and protocol problems (a header block
+     * that never ends, a broken status line) as state or argument exceptions of its own.
+     */
+    private static UpstreamException failure(RuntimeException e, HttpRequest request, String backendName,
+                                              Duration headersLimit) {
         String where = request.uri().getScheme() + "://" + request.uri().getAuthority();
-        if (!(e instanceof HttpTimeoutException) && !(e instanceof ConnectException)) {
-            // e.g. a server whose headers never end (the client gives up past jdk.http.maxHeaderSize)
-            LOG.warn("{}: upstream connection failed: {}", backendName, e.toString());
-            if (e instanceof ProtocolException) {
-                retire(used);
-            }
-        }
-        return switch (e) {
-            case HttpConnectTimeoutException t -> new UpstreamException(ApiError.overloaded(backendName
+        IOException io = ioCause(e);
+        if (io instanceof SocketTimeoutException t && String.valueOf(t.getMessage()).contains("onnect")) {
+            return new UpstreamException(ApiError.overloaded(backendName
                     + " upstream did not accept a connection in time (" + where + ")"),
                     UpstreamException.Kind.CONNECT, 0, null, e);
-            case HttpTimeoutException t -> new UpstreamException(new ApiError(504, "timeout_error",
-                    backendName + " upstream sent no response headers within " + headersTimeout.toSeconds() + " s"),
-                    UpstreamException.Kind.TIMEOUT, 0, null, e);
-            case ConnectException c -> new UpstreamException(ApiError.overloaded(backendName
+        }
+        if (io instanceof SocketTimeoutException) {
+            return headersTimedOut(backendName, headersLimit, e);
+        }
+        if (io instanceof ConnectException) {
+            return new UpstreamException(ApiError.overloaded(backendName
                     + " upstream is not reachable at " + where + " (connection refused)"),
                     UpstreamException.Kind.CONNECT, 0, null, e);
-            default -> new UpstreamException(ApiError.overloaded(backendName + " upstream connection failed: "
-                    + reason(e)), UpstreamException.Kind.IO, 0, null, e);
-        };
+        }
+        // e.g. a server that closes without answering, or whose headers never end
+        String reason = io != null ? reason(io) : e.getMessage() == null ? "protocol error" : e.getMessage();
+        LOG.warn("{}: upstream connection failed: {}", backendName, io != null ? io.toString() : e.toString());
+        return new UpstreamException(ApiError.overloaded(backendName + " upstream connection failed: " + reason),
+                UpstreamException.Kind.IO, 0, null, e);
+    }
+
+    private static UpstreamException headersTimedOut(String backendName, Duration limit, Throwable cause) {
+        return new UpstreamException(new ApiError(504, "timeout_error", backendName
+                + " upstream sent no response headers within " + CallControl.human(limit)),
+                UpstreamException.Kind.TIMEOUT, 0, null, cause);
+    }
+
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
     }
 
     /** What went wrong with a connection, in words for a client: the JDK's message, not its class name. */
@@ -245,7 +641,7 @@ public final class UpstreamHttp implements AutoCloseable {
     public HttpResponse<byte[]> sendSmall(HttpRequest request, String backendName) {
         HttpResponse<InputStream> response = send(request, backendName);
         byte[] body = readBounded(response.body(), 16 * 1024 * 1024);
-        return new BufferedResponse<>(response, body);
+        return Answer.of(response, body);
     }
 
     /** The JSON of a {@code 200} answer; null for any other status or a body that is not JSON. */
@@ -283,34 +679,33 @@ public final class UpstreamHttp implements AutoCloseable {
         return builder;
     }
 
-    /** A response with another body in place of the client's. */
-    private record BufferedResponse<T>(HttpResponse<InputStream> response, T body) implements HttpResponse<T> {
-        public int statusCode() {
-            return response.statusCode();
+    /** A response as callers see it: status and headers of the exchange, and a body. */
+    private record Answer<T>(HttpRequest request, int statusCode, HttpHeaders headers, T body)
+            implements HttpResponse<T> {
+
+        /** {@code response} with {@code body} in place of its own. */
+        static <T> Answer<T> of(HttpResponse<?> response, T body) {
+            return new Answer<>(response.request(), response.statusCode(), response.headers(), body);
         }
 
-        public HttpRequest request() {
-            return response.request();
+        @Override
+        public Optional<HttpResponse<T>> previousResponse() {
+            return Optional.empty();
         }
 
-        public java.util.Optional<HttpResponse<T>> previousResponse() {
-            return java.util.Optional.empty();
+        @Override
+        public Optional<SSLSession> sslSession() {
+            return Optional.empty();
         }
 
-        public java.net.http.HttpHeaders headers() {
-            return response.headers();
-        }
-
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-            return response.sslSession();
-        }
-
+        @Override
         public URI uri() {
-            return response.uri();
+            return request.uri();
         }
 
+        @Override
         public HttpClient.Version version() {
-            return response.version();
+            return HttpClient.Version.HTTP_1_1;
         }
     }
 }
