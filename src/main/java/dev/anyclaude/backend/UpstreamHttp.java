@@ -224,12 +224,15 @@ public final class UpstreamHttp implements AutoCloseable {
         }
         HttpResponse<InputStream> response;
         try {
-            // the socket's own read timeout stays behind the call's deadlines, which the watchdog enforces
-            Duration socketLimit = control.remaining().plus(headersLimit);
-            response = waiter.run(() -> exchange(request, socketLimit, control));
+            // No read timeout on the socket (zero): the timer above and the call's deadlines bound the waits, and
+            // a virtual thread's timed read arms and cancels a timer for every read of the stream
+            response = waiter.run(() -> exchange(request, Duration.ZERO, control));
         } catch (LocalFailure e) {
             waiter.done(timer);
             control.attemptEnded();
+            if (control.aborted()) {
+                throw aborted(control, e.getCause());
+            }
             throw e.getCause();
         } catch (RuntimeException e) {
             waiter.done(timer);
