@@ -528,16 +528,9 @@ public final class UpstreamHttp implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            } catch (DataReader.InsufficientDataAvailableException e) {
-                return endOfConnection(e);
-            } catch (RuntimeException e) {
-                // a chunk that breaks the framing, a connection that ends inside one
-                throw new IOException(e.getMessage() == null ? "the response body broke off" : e.getMessage(), e);
-            }
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -559,7 +552,9 @@ public final class UpstreamHttp implements AutoCloseable {
             if (closeDelimited) {
                 return -1;
             }
-            throw new java.io.EOFException("the connection closed before the end of the response");
+            IOException cut = new java.io.EOFException("the connection closed before the end of the response");
+            cut.initCause(e);
+            throw cut;
         }
 
         @Override
