@@ -66,6 +66,11 @@ public final class UpstreamHttp implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
     /** Error bodies beyond this are cut: they are only read to build a message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /**
+     * The read timeout of a watched exchange on a connection that may be kept: longer than any deadline of a
+     * call (which the watchdog enforces), and how long a kept connection may stay idle in the pool.
+     */
+    private static final Duration KEPT_CONNECTION_READ_TIMEOUT = Duration.ofHours(1);
     /** Response header block limit: far above what servers send, it only bounds memory. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
@@ -139,9 +144,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 // the proxy settings of the JVM (http.proxyHost, https.proxyHost...), as the JDK client has them
                 .proxy(Proxy.create())
                 .shareConnectionCache(false)
-                // No connection is reused. Helidon's pool keeps a connection whose server sent more than its
-                // response declared, and hands the extra bytes to the next request; and a streamed answer is
-                // left unread after its last event, so its connection closes anyway.
+                // Connections are kept only for TLS upstreams (see keepAlive below)
                 .keepAlive(false)
                 .connectionListener(new ConnectionListener() {
                     @Override
@@ -225,8 +228,11 @@ public final class UpstreamHttp implements AutoCloseable {
         HttpResponse<InputStream> response;
         try {
             // No read timeout on the socket (zero): the timer above and the call's deadlines bound the waits, and
-            // a virtual thread's timed read arms and cancels a timer for every read of the stream
-            response = waiter.run(() -> exchange(request, Duration.ZERO, control));
+            // a virtual thread's timed read arms and cancels a timer for every read of the stream. A connection
+            // that may be kept needs one: the pool's idle check closes a connection at its read timeout, and at
+            // once for none.
+            Duration socketLimit = keepAlive(request) ? KEPT_CONNECTION_READ_TIMEOUT : Duration.ZERO;
+            response = waiter.run(() -> exchange(request, socketLimit, control));
         } catch (LocalFailure e) {
             waiter.done(timer);
             control.attemptEnded();
@@ -359,8 +365,20 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /**
-     * Every exchange has a connection of its own (no keep-alive), opened on the exchange's thread, where the
-     * client's connection listener finds this and hands it the socket.
+     * Whether the exchange's connection may be kept for the next one: only to a TLS upstream (a cloud API),
+     * where a new connection costs a handshake of several round trips, and the relayed Anthropic stream, read
+     * to its end, leaves its connection reusable. A plain-HTTP upstream (a local server) gets a connection per
+     * exchange, which costs a loopback connect: Helidon's pool keeps a connection whose server sent more than
+     * its response declared and hands the extra bytes to the next request, and a streamed Chat Completions
+     * answer is left unread after its last event, so its connection closes anyway.
+     */
+    private static boolean keepAlive(HttpRequest request) {
+        return "https".equalsIgnoreCase(request.uri().getScheme());
+    }
+
+    /**
+     * A new connection is opened on the exchange's thread, where the client's connection listener finds this
+     * and hands it the socket; a kept connection taken from the pool is not seen here.
      */
     private static final ThreadLocal<Connecting> CONNECTING = new ThreadLocal<>();
 
@@ -376,6 +394,11 @@ public final class UpstreamHttp implements AutoCloseable {
         void connected(Socket connected) {
             socket = connected;
             open.add(this);
+        }
+
+        /** The exchange is over and its connection is the pool's now. */
+        void forget() {
+            open.remove(this);
         }
 
         /** Closes the connection, if there is one yet; the exchange on it fails, or its body ends. */
@@ -403,6 +426,7 @@ public final class UpstreamHttp implements AutoCloseable {
                                                Connecting connecting) {
         Http1ClientRequest out = client().method(Method.create(request.method()))
                 .uri(request.uri())
+                .keepAlive(keepAlive(request))
                 .readTimeout(readTimeout);
         out.headers(headers -> request.headers().map().forEach((name, values) ->
                 headers.add(HeaderNames.create(name), values.toArray(String[]::new))));
@@ -424,7 +448,8 @@ public final class UpstreamHttp implements AutoCloseable {
             answer.close();
             throw new LocalFailure(waitWork[0]);
         }
-        return new Answer<>(request, answer.status().code(), headers(answer), new ResponseBody(answer, connecting));
+        return new Answer<>(request, answer.status().code(), headers(answer),
+                new ResponseBody(answer, connecting, keepAlive(request)));
     }
 
     /** Runs the call's work for the wait; what it throws is ours, not the upstream's, and is kept apart. */
@@ -514,13 +539,15 @@ public final class UpstreamHttp implements AutoCloseable {
     private static final class ResponseBody extends InputStream {
         private final Http1ClientResponse response;
         private final Connecting connection;
+        private final boolean keepAlive;
         private final InputStream in;
         /** Neither a length nor chunks: the body ends where the connection does. */
         private final boolean closeDelimited;
 
-        ResponseBody(Http1ClientResponse response, Connecting connection) {
+        ResponseBody(Http1ClientResponse response, Connecting connection, boolean keepAlive) {
             this.response = response;
             this.connection = connection;
+            this.keepAlive = keepAlive;
             this.in = response.inputStream();
             this.closeDelimited = !response.headers().contains(HeaderNames.CONTENT_LENGTH)
                     && !response.headers().contains(HeaderNames.TRANSFER_ENCODING);
@@ -560,10 +587,15 @@ public final class UpstreamHttp implements AutoCloseable {
         @Override
         public void close() {
             try {
+                // back to the pool when the body was read to its end and the connection may be kept; closed
+                // otherwise
                 response.close();
             } finally {
-                // no keep-alive: the connection ends with its response
-                connection.close();
+                if (keepAlive) {
+                    connection.forget();
+                } else {
+                    connection.close();
+                }
             }
         }
     }
