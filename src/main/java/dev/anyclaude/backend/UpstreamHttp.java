@@ -197,9 +197,8 @@ public final class UpstreamHttp implements AutoCloseable {
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
         Duration limit = request.timeout().orElse(headersTimeout);
         try {
+            // without a control there is no work of ours during the exchange, so no LocalFailure
             return exchange(request, limit, null);
-        } catch (LocalFailure e) {
-            throw e.getCause();
         } catch (RuntimeException e) {
             throw failure(e, request, backendName, limit);
         }
@@ -424,9 +423,10 @@ public final class UpstreamHttp implements AutoCloseable {
 
     private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
                                                Connecting connecting) {
+        boolean keepAlive = keepAlive(request);
         Http1ClientRequest out = client().method(Method.create(request.method()))
                 .uri(request.uri())
-                .keepAlive(keepAlive(request))
+                .keepAlive(keepAlive)
                 .readTimeout(readTimeout);
         out.headers(headers -> request.headers().map().forEach((name, values) ->
                 headers.add(HeaderNames.create(name), values.toArray(String[]::new))));
@@ -449,7 +449,7 @@ public final class UpstreamHttp implements AutoCloseable {
             throw new LocalFailure(waitWork[0]);
         }
         return new Answer<>(request, answer.status().code(), headers(answer),
-                new ResponseBody(answer, connecting, keepAlive(request)));
+                new ResponseBody(answer, connecting, keepAlive));
     }
 
     /** Runs the call's work for the wait; what it throws is ours, not the upstream's, and is kept apart. */
