@@ -3,6 +3,7 @@ package dev.anyclaude.backend;
 import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -141,9 +142,10 @@ public final class UpstreamHttp implements AutoCloseable {
                 .followRedirects(false)
                 // a body is sent at once: no round trip to ask a local server whether it wants it
                 .sendExpectContinue(false)
-                // the proxy settings of the JVM (http.proxyHost, https.proxyHost...), as the JDK client has them
-                .proxy(Proxy.create())
+                .proxy(proxy())
                 .shareConnectionCache(false)
+                // each request and each write goes out at once (Helidon's default keeps Nagle's algorithm on)
+                .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 // Connections are kept only for TLS upstreams (see keepAlive below)
                 .keepAlive(false)
                 .connectionListener(new ConnectionListener() {
@@ -159,6 +161,20 @@ public final class UpstreamHttp implements AutoCloseable {
                 })
                 .protocolConfig(Http1ClientProtocolConfig.builder().maxHeaderSize(MAX_HEADER_BYTES).build())
                 .build();
+    }
+
+    /** The JVM's proxy settings that send a connection through a proxy. */
+    private static final List<String> PROXY_PROPERTIES = List.of("http.proxyHost", "https.proxyHost", "socksProxyHost");
+
+    /**
+     * The JVM's proxy settings ({@code -Dhttps.proxyHost=...}, {@code -Djava.net.useSystemProxies=true}) when it has
+     * any, else none. Helidon's system-proxy path asks for the host name of the upstream's address on every new
+     * connection, a reverse lookup that for a LAN server given by its address is a DNS query on the request's path.
+     */
+    static Proxy proxy() {
+        boolean configured = Boolean.getBoolean("java.net.useSystemProxies")
+                || PROXY_PROPERTIES.stream().anyMatch(name -> !System.getProperty(name, "").isBlank());
+        return configured ? Proxy.create() : Proxy.noProxy();
     }
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
