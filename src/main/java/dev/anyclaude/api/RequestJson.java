@@ -2,6 +2,7 @@ package dev.anyclaude.api;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamContext;
@@ -9,15 +10,24 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A client's request body as a JSON tree, read strictly: the bytes must be UTF-8, the JSON one value with
@@ -53,8 +63,46 @@ final class RequestJson {
     private RequestJson() {
     }
 
-    /** The body as a tree; throws an {@link ApiException} (400) when it is not strict UTF-8 JSON. */
+    /**
+     * Values of 1 KB and more that requests repeat, parsed once: up to 16 MB of them, about a dozen Claude Code
+     * sessions' tool lists, system prompts and histories (their trees take three to four times their bytes).
+     */
+    private static final SharedValues SHARED = new SharedValues(1024, 16L << 20);
+
+    /** The top-level fields whose values are looked up in {@link #SHARED}; each of {@code messages} is too. */
+    private static final Set<String> SHARED_FIELDS = Set.of("tools", "system");
+
+    /** Reads one value from a parser that goes on after it (a field's value in the body). */
+    private static final ObjectReader VALUE = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * The body as a tree; throws an {@link ApiException} (400) when it is not strict UTF-8 JSON. The tools, the
+     * system prompt and each message come from {@link #SHARED} when an earlier request sent the same bytes: such
+     * subtrees are shared between requests and must not be changed. Anything unusual (a syntax error, a duplicate
+     * key, bytes that are not UTF-8, a surrogate escape) is decided by reading the body whole, as {@link #parseWhole}
+     * does, so that the answer and its error message do not depend on what earlier requests sent.
+     */
     static JsonNode parse(byte[] body) {
+        requireNoNulPrefix(body);
+        Shared read;
+        try {
+            read = readSharing(body);
+        } catch (JacksonException e) {
+            read = null;
+        }
+        if (read == null || !read.uncheckedBytesAreClean(body)) {
+            return parseWhole(body);
+        }
+        return read.root();
+    }
+
+    /** The values kept for the requests to come (tests: none may have been changed). */
+    static List<SharedValues.Value> keptValues() {
+        return SHARED.kept();
+    }
+
+    /** As {@link #parse}, the whole body read as one tree, nothing shared (what {@link #parse} must equal). */
+    static JsonNode parseWhole(byte[] body) {
         requireUtf8(body);
         JsonNode root;
         try {
@@ -65,7 +113,7 @@ final class RequestJson {
         if (root == null || root.isMissingNode()) {
             throw ApiException.invalidRequest("request body is empty: expected a JSON object");
         }
-        if (mayHoldSurrogateEscape(body)) {
+        if (mayHoldSurrogateEscape(body, 0, body.length)) {
             String path = loneSurrogatePath(root, "");
             if (path != null) {
                 throw ApiException.invalidRequest((path.isEmpty() ? "request body" : path)
@@ -77,18 +125,196 @@ final class RequestJson {
     }
 
     /**
+     * A body read with kept values in it: {@code found} holds the start and end of each value taken from
+     * {@link #SHARED} (their bytes were checked when they were kept), in order.
+     */
+    private record Shared(ObjectNode root, List<int[]> found) {
+
+        /** Whether the bytes between the found values are strict UTF-8 and free of surrogate escapes. */
+        boolean uncheckedBytesAreClean(byte[] body) {
+            int from = 0;
+            for (int[] range : found) {
+                if (!clean(body, from, range[0])) {
+                    return false;
+                }
+                from = range[1];
+            }
+            return clean(body, from, body.length);
+        }
+    }
+
+    private static boolean clean(byte[] body, int from, int to) {
+        return isUtf8(body, from, to) && !mayHoldSurrogateEscape(body, from, to);
+    }
+
+    /**
+     * A body that is one JSON object, read field by field with its large repeated values from {@link #SHARED};
+     * null for any other body, which is then read whole. A value found there is skipped without being read: the
+     * parser resumes after it on the rest of the body behind a few bytes that put it back where it was (inside the
+     * top-level object, or inside {@code messages}). Values read here are kept for the requests after this one.
+     */
+    private static Shared readSharing(byte[] body) {
+        List<int[]> found = new ArrayList<>();
+        try (Cursor cursor = new Cursor(body)) {
+            if (cursor.next() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode root = MAPPER.getNodeFactory().objectNode();
+            Set<String> names = new HashSet<>();
+            for (JsonToken token = cursor.next(); token != JsonToken.END_OBJECT; token = cursor.next()) {
+                if (token != JsonToken.PROPERTY_NAME) {
+                    return null;
+                }
+                String name = cursor.parser.currentName();
+                if (!names.add(name)) {
+                    return null; // a repeated key: read whole, which refuses it
+                }
+                JsonToken value = cursor.next();
+                JsonNode node;
+                if (value == JsonToken.START_ARRAY && name.equals("messages")) {
+                    node = messages(cursor, found);
+                } else if (SHARED_FIELDS.contains(name) && (value == JsonToken.START_ARRAY
+                        || value == JsonToken.START_OBJECT)) {
+                    int at = cursor.tokenStart();
+                    SharedValues.Value kept = SHARED.find(body, at);
+                    if (kept != null) {
+                        found.add(new int[] {at, at + kept.length()});
+                        cursor.resumeInObject(at + kept.length());
+                        node = kept.node();
+                    } else {
+                        node = cursor.readAndKeep(at);
+                    }
+                } else {
+                    node = VALUE.readTree(cursor.parser);
+                }
+                root.set(name, node);
+            }
+            if (cursor.next() != null) {
+                return null;
+            }
+            return new Shared(root, found);
+        }
+    }
+
+    /** The {@code messages} array at the cursor, each large message from {@link #SHARED} or kept there. */
+    private static ArrayNode messages(Cursor cursor, List<int[]> found) {
+        byte[] body = cursor.body;
+        ArrayNode messages = MAPPER.getNodeFactory().arrayNode();
+        for (JsonToken token = cursor.next(); token != JsonToken.END_ARRAY; token = cursor.next()) {
+            if (token != JsonToken.START_OBJECT) {
+                messages.add(VALUE.readTree(cursor.parser));
+                continue;
+            }
+            int at = cursor.tokenStart();
+            SharedValues.Value kept = SHARED.find(body, at);
+            if (kept == null) {
+                messages.add(cursor.readAndKeep(at));
+                continue;
+            }
+            // found: so may the messages after it be, one after another, without a parser
+            while (kept != null) {
+                messages.add(kept.node());
+                found.add(new int[] {at, at + kept.length()});
+                int next = skipWhitespace(body, at + kept.length());
+                if (next < body.length && body[next] == ',') {
+                    at = skipWhitespace(body, next + 1);
+                    kept = at < body.length && body[at] == '{' ? SHARED.find(body, at) : null;
+                    if (kept == null) {
+                        cursor.resumeInArray(at, true);
+                    }
+                } else {
+                    cursor.resumeInArray(next, false);
+                    kept = null;
+                }
+            }
+        }
+        return messages;
+    }
+
+    private static int skipWhitespace(byte[] body, int at) {
+        int i = at;
+        while (i < body.length && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * A parser over the body, or over the rest of it behind a prefix that restores the parser's context: offsets
+     * are given in the body's own terms.
+     */
+    private static final class Cursor implements AutoCloseable {
+        /** Inside an object, after a value: the rest of the body goes on with a comma or the closing brace. */
+        private static final byte[] IN_OBJECT = "{\"\":0".getBytes(StandardCharsets.US_ASCII);
+        /** Inside an array, after an element: a comma or the closing bracket follows. */
+        private static final byte[] IN_ARRAY = "{\"\":[0".getBytes(StandardCharsets.US_ASCII);
+        /** Inside an array, before an element. */
+        private static final byte[] IN_ARRAY_BEFORE = "{\"\":[0,".getBytes(StandardCharsets.US_ASCII);
+
+        final byte[] body;
+        JsonParser parser;
+        private int base;
+        private int prefix;
+
+        Cursor(byte[] body) {
+            this.body = body;
+            this.parser = MAPPER.createParser(body);
+        }
+
+        JsonToken next() {
+            return parser.nextToken();
+        }
+
+        /** Where the current token starts in the body. */
+        int tokenStart() {
+            return Math.toIntExact(parser.currentTokenLocation().getByteOffset()) - prefix + base;
+        }
+
+        /** Reads the value starting at the current token ({@code at} in the body) and keeps it if large. */
+        JsonNode readAndKeep(int at) {
+            JsonNode node = VALUE.readTree(parser);
+            int end = Math.toIntExact(parser.currentLocation().getByteOffset()) - prefix + base;
+            if (SHARED.keeps(end - at) && clean(body, at, end)) {
+                SHARED.keep(body, at, end, node);
+            }
+            return node;
+        }
+
+        /** Goes on at {@code at}, just after a value of the top-level object. */
+        void resumeInObject(int at) {
+            resume(IN_OBJECT, at, 3);
+        }
+
+        /** Goes on at {@code at} inside {@code messages}: before an element, or after one. */
+        void resumeInArray(int at, boolean beforeElement) {
+            resume(beforeElement ? IN_ARRAY_BEFORE : IN_ARRAY, at, 4);
+        }
+
+        private void resume(byte[] context, int at, int contextTokens) {
+            parser.close();
+            parser = MAPPER.createParser(new SequenceInputStream(new ByteArrayInputStream(context),
+                    new ByteArrayInputStream(body, at, body.length - at)));
+            base = at;
+            prefix = context.length;
+            for (int i = 0; i < contextTokens; i++) {
+                parser.nextToken();
+            }
+        }
+
+        @Override
+        public void close() {
+            parser.close();
+        }
+    }
+
+    /**
      * Refuses anything but UTF-8 with the offset of the first bad byte. Jackson checks the bytes of the
      * strings it reads, but it also guesses UTF-16 and UTF-32 from NUL bytes at the start and would read
      * such a body; JSON between systems is UTF-8 (RFC 8259, 8.1). A UTF-8 byte order mark is ignored, as
      * the RFC allows. Validates through a small buffer: the body is not copied.
      */
     private static void requireUtf8(byte[] body) {
-        for (int i = 0; i < Math.min(4, body.length); i++) {
-            if (body[i] == 0) {
-                throw ApiException.invalidRequest("request body is not valid UTF-8 JSON: it starts with NUL bytes"
-                        + " (UTF-16 or UTF-32?); send the JSON encoded as UTF-8");
-            }
-        }
+        requireNoNulPrefix(body);
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -109,6 +335,34 @@ final class RequestJson {
                 return;
             }
             out.clear(); // overflow: only validating, the characters are not kept
+        }
+    }
+
+    private static void requireNoNulPrefix(byte[] body) {
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0) {
+                throw ApiException.invalidRequest("request body is not valid UTF-8 JSON: it starts with NUL bytes"
+                        + " (UTF-16 or UTF-32?); send the JSON encoded as UTF-8");
+            }
+        }
+    }
+
+    /** Whether {@code body[from, to)} is strict UTF-8 (the range starts and ends at ASCII bytes). */
+    private static boolean isUtf8(byte[] body, int from, int to) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body, from, to - from);
+        CharBuffer out = CharBuffer.allocate(Math.min(8 * 1024, Math.max(16, to - from)));
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return false;
+            }
+            if (result.isUnderflow()) {
+                return true;
+            }
+            out.clear();
         }
     }
 
@@ -148,8 +402,8 @@ final class RequestJson {
     }
 
     /** Only an escape can make a lone surrogate (strict UTF-8 cannot encode one): {@code \\uD800}-{@code \\uDFFF}. */
-    private static boolean mayHoldSurrogateEscape(byte[] body) {
-        for (int i = 0; i + 3 < body.length; i++) {
+    private static boolean mayHoldSurrogateEscape(byte[] body, int from, int to) {
+        for (int i = from; i + 3 < to; i++) {
             if (body[i] == '\\' && body[i + 1] == 'u' && (body[i + 2] == 'd' || body[i + 2] == 'D')) {
                 byte b = body[i + 3];
                 if ((b >= '8' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')) {
