@@ -125,8 +125,8 @@ final class RequestJson {
     }
 
     /**
-     * A body read with kept values in it: {@code found} holds the start and end of each value taken from
-     * {@link #SHARED} (their bytes were checked when they were kept), in order.
+     * A body read with kept values in it: {@code found} holds the start and end of each value taken from, or put
+     * into, {@link #SHARED} (their bytes were checked when they were kept), in order.
      */
     private record Shared(ObjectNode root, List<int[]> found) {
 
@@ -182,7 +182,7 @@ final class RequestJson {
                         cursor.resumeInObject(at + kept.length());
                         node = kept.node();
                     } else {
-                        node = cursor.readAndKeep(at);
+                        node = cursor.readAndKeep(at, found);
                     }
                 } else {
                     node = VALUE.readTree(cursor.parser);
@@ -208,7 +208,7 @@ final class RequestJson {
             int at = cursor.tokenStart();
             SharedValues.Value kept = SHARED.find(body, at);
             if (kept == null) {
-                messages.add(cursor.readAndKeep(at));
+                messages.add(cursor.readAndKeep(at, found));
                 continue;
             }
             // found: so may the messages after it be, one after another, without a parser
@@ -270,12 +270,16 @@ final class RequestJson {
             return Math.toIntExact(parser.currentTokenLocation().getByteOffset()) - prefix + base;
         }
 
-        /** Reads the value starting at the current token ({@code at} in the body) and keeps it if large. */
-        JsonNode readAndKeep(int at) {
+        /**
+         * Reads the value starting at the current token ({@code at} in the body) and keeps it if large; a kept
+         * value's bytes were checked on the way in, so its range joins {@code checked}.
+         */
+        JsonNode readAndKeep(int at, List<int[]> checked) {
             JsonNode node = VALUE.readTree(parser);
             int end = Math.toIntExact(parser.currentLocation().getByteOffset()) - prefix + base;
             if (SHARED.keeps(end - at) && clean(body, at, end)) {
                 SHARED.keep(body, at, end, node);
+                checked.add(new int[] {at, end});
             }
             return node;
         }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Parsed JSON values that requests repeat byte for byte, each parsed once: every request of a Claude Code session
@@ -23,8 +24,12 @@ import java.util.Map;
  */
 final class SharedValues {
 
-    /** The bytes a value is first looked up by. */
-    static final int HEAD = 64;
+    /**
+     * The bytes a value is first looked up by: enough to reach the id in a message that starts with a tool call
+     * or a tool result ({@code {"role":"assistant","content":[{"type":"tool_use","id":"toolu_01...}), so that the
+     * many such messages of a long session are not all candidates for each other.
+     */
+    static final int HEAD = 128;
     /** Values compared at most per lookup (kept values that share their first bytes). */
     private static final int CANDIDATES = 16;
 
@@ -34,8 +39,8 @@ final class SharedValues {
     private final Map<Integer, List<Value>> byHead = new HashMap<>();
     private long heldBytes;
 
-    /** A kept value: its JSON and its tree. */
-    record Value(byte[] bytes, JsonNode node, int head) {
+    /** A kept value: its JSON and its tree; {@code hash} is of all its bytes, {@code head} of the first ones. */
+    record Value(byte[] bytes, JsonNode node, int head, int hash) {
 
         int length() {
             return bytes.length;
@@ -48,7 +53,7 @@ final class SharedValues {
 
         @Override
         public int hashCode() {
-            return head;
+            return hash;
         }
     }
 
@@ -95,7 +100,9 @@ final class SharedValues {
         if (length < minBytes || length > maxBytes) {
             return;
         }
-        Value value = new Value(Arrays.copyOfRange(body, from, to), node, head(body, from));
+        CRC32C crc = new CRC32C();
+        crc.update(body, from, length);
+        Value value = new Value(Arrays.copyOfRange(body, from, to), node, head(body, from), (int) crc.getValue());
         synchronized (this) {
             if (values.putIfAbsent(value, value) != null) {
                 return;
@@ -108,7 +115,7 @@ final class SharedValues {
                 eldest.remove();
                 heldBytes -= gone.length();
                 List<Value> sameHead = byHead.get(gone.head());
-                sameHead.remove(gone);
+                sameHead.removeIf(v -> v == gone);
                 if (sameHead.isEmpty()) {
                     byHead.remove(gone.head());
                 }

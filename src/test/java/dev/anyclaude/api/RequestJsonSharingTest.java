@@ -171,17 +171,17 @@ class RequestJsonSharingTest {
 
     @Test
     void keptValuesAreBoundedByTheirBytesAndFoundByTheirBytesAlone() {
-        SharedValues values = new SharedValues(100, 1000);
+        SharedValues values = new SharedValues(150, 2000);
         Random random = new Random(5);
         List<byte[]> all = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            byte[] json = ("[\"" + "ab".repeat(40) + Long.toHexString(random.nextLong()) + "\"]")
+            byte[] json = ("[\"" + "ab".repeat(80) + Long.toHexString(random.nextLong()) + "\"]")
                     .getBytes(StandardCharsets.UTF_8);
             all.add(json);
             values.keep(json, 0, json.length, Json.parse(json));
-            assertThat(values.heldBytes()).isLessThanOrEqualTo(1000);
+            assertThat(values.heldBytes()).isLessThanOrEqualTo(2000);
         }
-        assertThat(values.size()).isBetween(1, 1000 / 100);
+        assertThat(values.size()).isBetween(1, 2000 / 150);
         byte[] last = all.getLast();
         byte[] inBody = ("{\"x\":" + new String(last, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8);
         assertThat(values.find(inBody, 5)).isNotNull()

@@ -6,6 +6,8 @@ import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.openai.ChatRequestMapper;
 import dev.anyclaude.openai.ClaudeCodeSessions;
 import dev.anyclaude.openai.OpenAiFlavor;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * What the prefix-stable mapping costs per request: a real Claude Code request body (the last turn of a
  * replayed session, about 50 KB with 12–14 tools) parsed, mapped to a Chat Completions body and written
  * to bytes, as {@code OpenAiBackend} does before every upstream call. Scores are microseconds per
- * request. Run with {@code scripts/bench RequestMappingBenchmark}.
+ * request. {@code parseAndMap} sends the same body each time, as the turns of a session repeat their tools, system
+ * prompt and earlier messages (found among the values the gateway keeps); {@code parseUnseenAndMap} a body none of
+ * whose values were seen before. Run with {@code scripts/bench RequestMappingBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -44,6 +48,9 @@ public class RequestMappingBenchmark {
     public String flavor;
 
     private byte[] body;
+    /** Bodies whose tools, system prompt and messages no request sent before (more than the gateway keeps). */
+    private byte[][] unseen;
+    private int next;
     private MessagesRequest parsed;
     private ChatRequestMapper.Options options;
 
@@ -54,6 +61,19 @@ public class RequestMappingBenchmark {
                 .orElseThrow(() -> new IllegalArgumentException("no session " + session));
         body = Json.bytes(chosen.turns().getLast());
         parsed = RequestParser.parseMessages(body);
+        unseen = new byte[UNSEEN][];
+        for (int i = 0; i < UNSEEN; i++) {
+            ObjectNode copy = chosen.turns().getLast().deepCopy();
+            String mark = " [" + i + "]";
+            // marked near the start of each value, as different content usually differs early
+            copy.withArray("tools").forEach(tool -> ((ObjectNode) tool).put("description",
+                    mark + tool.path("description").asString("")));
+            copy.set("messages", marked(copy.withArray("messages"), mark));
+            if (copy.path("system").isArray()) {
+                copy.set("system", marked(copy.withArray("system"), mark));
+            }
+            unseen[i] = Json.bytes(copy);
+        }
         options = new ChatRequestMapper.Options(OpenAiFlavor.valueOf(flavor.toUpperCase(Locale.ROOT)),
                 "upstream-model", null, "5f1c8a52-0000-4000-8000-000000000001");
     }
@@ -69,6 +89,30 @@ public class RequestMappingBenchmark {
     public byte[] parseAndMap() {
         return Json.bytes(ChatRequestMapper.map(RequestParser.parseMessages(body), options));
     }
+
+    /**
+     * As {@link #parseAndMap}, each time a body whose large values no earlier request sent: the first request of
+     * a session (its tool list and system prompt are usually the same as another session's, so this is the worst
+     * case), with the cost of keeping them for the next.
+     */
+    @Benchmark
+    public byte[] parseUnseenAndMap() {
+        byte[] fresh = unseen[next++ % UNSEEN];
+        return Json.bytes(ChatRequestMapper.map(RequestParser.parseMessages(fresh), options));
+    }
+
+    /** The objects of {@code array}, each with an {@code id} field first. */
+    private static ArrayNode marked(ArrayNode array, String mark) {
+        ArrayNode out = Json.array();
+        for (var element : array) {
+            ObjectNode copy = out.addObject().put("id", mark);
+            copy.setAll((ObjectNode) element);
+        }
+        return out;
+    }
+
+    /** Enough distinct bodies of about 50 KB to be more than the 16 MB of values the gateway keeps. */
+    private static final int UNSEEN = 512;
 
     /** Quick check without JMH: the body sizes and a rough time per request. */
     public static void main(String[] args) {
