@@ -189,15 +189,16 @@ final class LaunchCommand implements Callable<Integer> {
                 startup.throwIfSignalled();
                 ClaudeProcess running = ClaudeProcess.start(claude, claudeArgs, childEnv, CLAUDE_GRACE);
                 launched.claude = running;
-                signals.handleWith(kind -> {
+                java.util.function.Consumer<Signals.Kind> whileRunning = kind -> {
                     LOG.info("SIG{} while claude runs: {}", kind, kind == Signals.Kind.INT
                             ? "left to claude, which got it from the terminal too" : "passed on to claude");
                     running.onSignal(kind);
-                });
+                };
+                signals.handleWith(whileRunning);
                 Signals.Kind early = startup.disarm();
                 if (early != null) {
-                    // it came as claude started: claude is what it is for now
-                    launched.claude.onSignal(early);
+                    // it came as claude started: claude is what it is for now, and it is handled (and logged) so
+                    whileRunning.accept(early);
                 }
                 int status = launched.claude.waitFor();
                 signals.handleWith(kind -> LOG.info("SIG{} while stopping: ignored", kind));
