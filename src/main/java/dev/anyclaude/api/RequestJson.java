@@ -319,26 +319,16 @@ final class RequestJson {
      */
     private static void requireUtf8(byte[] body) {
         requireNoNulPrefix(body);
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
-        CharBuffer out = CharBuffer.allocate(8 * 1024);
-        while (true) {
-            CoderResult result = decoder.decode(in, out, true);
-            if (result.isError()) {
-                int at = in.position();
-                StringBuilder bytes = new StringBuilder();
-                for (int i = at; i < Math.min(body.length, at + Math.max(result.length(), 1)); i++) {
-                    bytes.append(bytes.isEmpty() ? "" : " ").append(String.format("0x%02X", body[i] & 0xFF));
-                }
-                throw ApiException.invalidRequest("request body is not valid UTF-8: invalid byte sequence "
-                        + bytes + " at byte offset " + at);
+        CoderResult bad = firstMalformed(in);
+        if (bad != null) {
+            int at = in.position();
+            StringBuilder bytes = new StringBuilder();
+            for (int i = at; i < Math.min(body.length, at + Math.max(bad.length(), 1)); i++) {
+                bytes.append(bytes.isEmpty() ? "" : " ").append(String.format("0x%02X", body[i] & 0xFF));
             }
-            if (result.isUnderflow()) {
-                return;
-            }
-            out.clear(); // overflow: only validating, the characters are not kept
+            throw ApiException.invalidRequest("request body is not valid UTF-8: invalid byte sequence "
+                    + bytes + " at byte offset " + at);
         }
     }
 
@@ -353,20 +343,27 @@ final class RequestJson {
 
     /** Whether {@code body[from, to)} is strict UTF-8 (the range starts and ends at ASCII bytes). */
     private static boolean isUtf8(byte[] body, int from, int to) {
+        return firstMalformed(ByteBuffer.wrap(body, from, to - from)) == null;
+    }
+
+    /**
+     * Decodes {@code in} as strict UTF-8 through a small buffer (the characters are not kept): the error, with
+     * {@code in} at its first byte, or null when all of it is UTF-8.
+     */
+    private static CoderResult firstMalformed(ByteBuffer in) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(body, from, to - from);
-        CharBuffer out = CharBuffer.allocate(Math.min(8 * 1024, Math.max(16, to - from)));
+        CharBuffer out = CharBuffer.allocate(Math.min(8 * 1024, Math.max(16, in.remaining())));
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {
-                return false;
+                return result;
             }
             if (result.isUnderflow()) {
-                return true;
+                return null;
             }
-            out.clear();
+            out.clear(); // overflow: only validating
         }
     }
 

@@ -97,7 +97,7 @@ final class SharedValues {
      */
     void keep(byte[] body, int from, int to, JsonNode node) {
         int length = to - from;
-        if (length < minBytes || length > maxBytes) {
+        if (!keeps(length)) {
             return;
         }
         CRC32C crc = new CRC32C();
