@@ -38,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The gateway under load against a direct baseline, in one JVM and one run: the same Claude-Code-shaped
@@ -243,6 +244,16 @@ public final class LoadBench {
      */
     Phase phase(String name, boolean through, Bodies bodies, int streams, int concurrency, boolean keepBodies,
                 Runnable atPeak, BenchUpstream upstream) throws InterruptedException {
+        return phase(name, through, bodies, streams, concurrency, 0, keepBodies, atPeak, upstream);
+    }
+
+    /**
+     * As above; with {@code intervalNanos > 0}, stream {@code i} starts no sooner than {@code i × interval}
+     * after the first (paced arrivals, still at most {@code concurrency} open), else each starts as soon as a
+     * slot is free (lockstep: streams of equal length start and end in waves of {@code concurrency}).
+     */
+    Phase phase(String name, boolean through, Bodies bodies, int streams, int concurrency, long intervalNanos,
+                boolean keepBodies, Runnable atPeak, BenchUpstream upstream) throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         Semaphore slots = new Semaphore(concurrency);
@@ -251,6 +262,12 @@ public final class LoadBench {
         long start = System.nanoTime();
         for (int i = 0; i < streams; i++) {
             byte[] body = (through ? bodies.anthropic() : bodies.direct())[i % bodies.direct().length];
+            if (intervalNanos > 0) {
+                // the workload's arrival schedule (an open-loop client), not a wait for a condition
+                for (long due = start + i * intervalNanos, left; (left = due - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(left);
+                }
+            }
             slots.acquire();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -293,8 +310,17 @@ public final class LoadBench {
         int tokens = intOpt(opts, "tokens", 100);
         double rate = doubleOpt(opts, "rate", 50);
         int warmup = intOpt(opts, "warmup", 320);
-        System.out.printf(Locale.ROOT, "## load: %s prompt, %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way%n%n",
-                "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup);
+        // paced: one stream every (stream length / concurrency), so about `concurrency` are open at any time and
+        // requests arrive spread out, as many independent clients' do; lockstep (the default): all slots start
+        // together and, streams being of equal length, end together, so requests come in bursts of `concurrency`
+        boolean paced = "paced".equals(opts.getOrDefault("arrivals", "lockstep"));
+        if (paced && rate <= 0) {
+            throw new IllegalArgumentException("arrivals=paced needs a paced decode (rate > 0) to space the streams by");
+        }
+        long interval = paced ? Math.round(tokens / rate * 1e9 / concurrency) : 0;
+        System.out.printf(Locale.ROOT, "## load: %s prompt, %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way, arrivals %s%n%n",
+                "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup,
+                paced ? String.format(Locale.ROOT, "paced (one every %.2f ms)", interval / 1e6) : "lockstep (waves of " + concurrency + ")");
         boolean small = "small".equals(opts.get("prompt"));
         Bodies bodies = Bodies.of(256, small);
         boolean process = "process".equals(opts.get("gateway"));
@@ -312,10 +338,10 @@ public final class LoadBench {
             System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int r = 1; r <= rounds; r++) {
                 System.gc();
-                Phase d = bench.phase("direct", false, bodies, streams, concurrency, false, null, null);
+                Phase d = bench.phase("direct", false, bodies, streams, concurrency, interval, false, null, null);
                 System.gc();
                 long gatewayCpu = gateway.cpuNanos();
-                Phase t = bench.phase("through", true, bodies, streams, concurrency, false, null, null);
+                Phase t = bench.phase("through", true, bodies, streams, concurrency, interval, false, null, null);
                 // a gateway of its own process: its CPU is added to this one's, as an in-process one's is
                 t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
                         t.cpuNanos() + gateway.cpuNanos() - gatewayCpu, t.outcomes());
@@ -638,7 +664,8 @@ public final class LoadBench {
      * {@code LoadBench [load|heap|session|all] [name=value ...]}: options are {@code concurrency},
      * {@code streams}, {@code rounds}, {@code tokens}, {@code rate} (tokens/s per stream, 0 unpaced),
      * {@code warmup}, {@code prefill} (µs per uncached token), {@code pad} (bytes added to the session's prompt),
-     * {@code prompt=small} (a one-line prompt instead of capture 01).
+     * {@code prompt=small} (a one-line prompt instead of capture 01), {@code arrivals=paced} (the load benchmark's
+     * streams spread evenly in time instead of started in waves).
      */
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 && !args[0].contains("=") ? args[0] : "all";
