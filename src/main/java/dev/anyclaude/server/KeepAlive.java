@@ -4,6 +4,7 @@ import dev.anyclaude.api.SseEncoder;
 import dev.anyclaude.api.StreamEvent;
 import dev.anyclaude.stream.DownstreamGoneException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +30,14 @@ abstract class KeepAlive {
     /** Writes and flushes {@code bytes}; the caller holds {@link #lock}. */
     protected final void send(OutputStream out, byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
+        out.flush();
+        lastWrite = System.nanoTime();
+    }
+
+    /** Writes and flushes what {@code bytes} holds, as one write, and empties it; the caller holds {@link #lock}. */
+    protected final void send(OutputStream out, ByteArrayOutputStream bytes) throws IOException {
+        bytes.writeTo(out);
+        bytes.reset();
         out.flush();
         lastWrite = System.nanoTime();
     }

@@ -185,7 +185,7 @@ final class MessagesHandler {
         SseResponse sse = new SseResponse(res, requestId);
         Tracking tracking = new Tracking(sse);
         Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), asked.model(),
-                asked.estimate()));
+                asked.estimate()), sse);
         Duration commitAfter = config.deadlines().commitAfter();
         try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(),
                 () -> control.waitingLongerThan(commitAfter) && out.commit(), () -> control.abort(CLIENT_GONE))) {
@@ -316,44 +316,64 @@ final class MessagesHandler {
         }
     }
 
-    /** The assembler behind one lock: the request thread feeds it, the heartbeat may start the stream. */
+    /**
+     * The assembler behind one lock: the request thread feeds it, the heartbeat may start the stream. The client
+     * events that one upstream event becomes are written together (see {@link SseResponse#hold}).
+     */
     private static final class Serialised implements ModelEventSink {
         private final ResponseAssembler assembler;
+        private final SseResponse sse;
         private final ReentrantLock lock = new ReentrantLock();
 
-        Serialised(ResponseAssembler assembler) {
+        Serialised(ResponseAssembler assembler, SseResponse sse) {
             this.assembler = assembler;
+            this.sse = sse;
         }
 
         @Override
         public void accept(ModelEvent event) {
             lock.lock();
+            sse.hold();
             try {
                 assembler.accept(event);
             } finally {
-                lock.unlock();
+                try {
+                    sse.release();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 
         /** Starts the stream; true once it is started. */
         boolean commit() {
             lock.lock();
+            sse.hold();
             try {
                 assembler.commit();
                 return assembler.started();
             } finally {
-                lock.unlock();
+                try {
+                    sse.release();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 
         void endIfOpen() {
             lock.lock();
+            sse.hold();
             try {
                 if (!assembler.ended()) {
                     assembler.fail(ApiError.apiError("upstream response ended without a result"));
                 }
             } finally {
-                lock.unlock();
+                try {
+                    sse.release();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }

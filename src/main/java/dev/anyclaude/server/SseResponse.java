@@ -6,11 +6,13 @@ import dev.anyclaude.api.StreamEventSink;
 import dev.anyclaude.stream.DownstreamGoneException;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes Anthropic events to the client as SSE, one flush per event. The 200 and the headers are
+ * Writes Anthropic events to the client as SSE, one flush per event, or per batch of events accepted between
+ * {@link #hold} and {@link #release} (what one upstream event became). The 200 and the headers are
  * committed with the first event; if that first event is an error, the client gets a proper HTTP
  * error instead, so status-based retries (SDKs, Claude Code) still work. A failed write means the
  * client has gone: it surfaces as {@link DownstreamGoneException} so the caller can cancel the upstream.
@@ -22,6 +24,9 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
     private OutputStream out;
     private boolean httpError;
     private boolean closed;
+    /** Events accepted while held, not yet written; guarded by {@link #lock}. */
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream(1024);
+    private int holds;
 
     SseResponse(ServerResponse res, String requestId) {
         this.res = res;
@@ -49,9 +54,41 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
                 out = res.outputStream();
             }
             byte[] bytes = SseEncoder.encode(event);
-            send(out, bytes, 0, bytes.length);
+            if (holds > 0) {
+                held.write(bytes);
+            } else {
+                send(out, bytes, 0, bytes.length);
+            }
         } catch (IOException | RuntimeException e) {
             // Helidon reports a closed connection with its own unchecked exceptions as well
+            throw new DownstreamGoneException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Keeps the events accepted from now until the matching {@link #release} in one write: the first text of
+     * an answer becomes {@code message_start}, {@code content_block_start} and its delta, and the client gets
+     * them in one piece rather than three writes apart. Holds {@link #lock} until then, so no ping comes between.
+     */
+    void hold() {
+        lock.lock();
+        holds++;
+    }
+
+    /**
+     * Ends a {@link #hold}; the outermost one writes what was held.
+     *
+     * @throws DownstreamGoneException when the write fails: the client has gone
+     */
+    void release() {
+        try {
+            if (--holds == 0 && held.size() > 0) {
+                send(out, held);
+            }
+        } catch (IOException | RuntimeException e) {
+            held.reset();
             throw new DownstreamGoneException(e);
         } finally {
             lock.unlock();
@@ -63,10 +100,10 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
         return out != null || httpError;
     }
 
-    /** A ping goes once the stream has started (not after an HTTP error, not after the end). */
+    /** A ping goes once the stream has started (not after an HTTP error, not after the end, not amid held events). */
     @Override
     protected OutputStream pingTarget() {
-        return closed ? null : out;
+        return closed || holds > 0 ? null : out;
     }
 
     /** Ends the response; safe when nothing was written. */
