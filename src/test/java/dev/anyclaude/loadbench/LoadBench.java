@@ -324,52 +324,92 @@ public final class LoadBench {
         boolean small = "small".equals(opts.get("prompt"));
         Bodies bodies = Bodies.of(256, small);
         boolean process = "process".equals(opts.get("gateway"));
+        if (opts.containsKey("compare") && !process) {
+            throw new IllegalArgumentException("compare=JAR needs gateway=process");
+        }
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
              Gateway gateway = process ? Gateway.process(opts, upstream.baseUrl()) : Gateway.inProcess(upstream.baseUrl());
+             Gateway other = opts.containsKey("compare") ? Gateway.process(withJar(opts, opts.get("compare")), upstream.baseUrl()) : null;
              HttpClient client = httpClient()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
+            // compare=JAR: a second build's gateway in the same run, its rounds interleaved with the first's, so
+            // that both see the same machine (whose speed drifts by tens of percent within minutes here)
+            List<Gateway> gateways = other == null ? List.of(gateway) : List.of(gateway, other);
+            List<String> labels = other == null ? List.of("through")
+                    : List.of("through " + opts.getOrDefault("jar", "target/anyclaude.jar"), "through " + opts.get("compare"));
+            List<LoadBench> benches = new ArrayList<>(List.of(bench));
+            if (other != null) {
+                benches.add(new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + other.port()));
+            }
             for (int w = 0; w < 2; w++) {
                 bench.phase("warm-up direct", false, bodies, warmup / 2, concurrency, false, null, null);
-                bench.phase("warm-up through", true, bodies, warmup / 2, concurrency, false, null, null);
+                for (LoadBench b : benches) {
+                    b.phase("warm-up through", true, bodies, warmup / 2, concurrency, false, null, null);
+                }
             }
             List<Phase> direct = new ArrayList<>();
-            List<Phase> through = new ArrayList<>();
+            List<List<Phase>> through = new ArrayList<>();
+            gateways.forEach(g -> through.add(new ArrayList<>()));
             System.out.println("| round | path | streams | errors | wall s | streams/s | deltas/s | TTFT p50 ms | TTFT p99 ms | CPU ms / 1000 deltas |");
             System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int r = 1; r <= rounds; r++) {
                 System.gc();
                 Phase d = bench.phase("direct", false, bodies, streams, concurrency, interval, false, null, null);
-                System.gc();
-                long gatewayCpu = gateway.cpuNanos();
-                Phase t = bench.phase("through", true, bodies, streams, concurrency, interval, false, null, null);
-                // a gateway of its own process: its CPU is added to this one's, as an in-process one's is
-                t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
-                        t.cpuNanos() + gateway.cpuNanos() - gatewayCpu, t.outcomes());
                 direct.add(d);
-                through.add(t);
                 row(r, d);
-                row(r, t);
+                for (int k = 0; k < gateways.size(); k++) {
+                    int g = r % 2 == 1 ? k : gateways.size() - 1 - k; // the order alternates between rounds
+                    System.gc();
+                    long gatewayCpu = gateways.get(g).cpuNanos();
+                    Phase t = benches.get(g).phase(labels.get(g), true, bodies, streams, concurrency, interval, false, null, null);
+                    // a gateway of its own process: its CPU is added to this one's, as an in-process one's is
+                    t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
+                            t.cpuNanos() + gateways.get(g).cpuNanos() - gatewayCpu, t.outcomes());
+                    through.get(g).add(t);
+                    row(r, t);
+                }
             }
             Phase d = merge("direct", direct);
-            Phase t = merge("through", through);
             row(0, d);
-            row(0, t);
-            System.out.printf(Locale.ROOT, "%nadded TTFT (through - direct): p50 %+.3f ms, p99 %+.3f ms; per round p50 %s, p99 %s%n",
-                    t.ttftMillis(50) - d.ttftMillis(50), t.ttftMillis(99) - d.ttftMillis(99),
-                    perRound(direct, through, 50), perRound(direct, through, 99));
-            System.out.printf(Locale.ROOT, "throughput through/direct: streams/s %.1f %%, deltas/s %.1f %%%n",
-                    100 * t.streamsPerSecond() / d.streamsPerSecond(), 100 * t.deltasPerSecond() / d.deltasPerSecond());
-            System.out.printf(Locale.ROOT, "process CPU per 1000 deltas: direct %.2f ms, through %.2f ms, the gateway's share (difference) %.2f ms%n",
-                    d.cpuMillisPerThousandDeltas(), t.cpuMillisPerThousandDeltas(),
-                    t.cpuMillisPerThousandDeltas() - d.cpuMillisPerThousandDeltas());
+            List<Phase> merged = new ArrayList<>();
+            for (int g = 0; g < gateways.size(); g++) {
+                merged.add(merge(labels.get(g), through.get(g)));
+                row(0, merged.get(g));
+            }
+            for (int g = 0; g < gateways.size(); g++) {
+                Phase t = merged.get(g);
+                String which = gateways.size() == 1 ? "" : " [" + labels.get(g) + "]";
+                System.out.printf(Locale.ROOT, "%nadded TTFT (through - direct)%s: p50 %+.3f ms, p99 %+.3f ms; per round p50 %s, p99 %s%n",
+                        which, t.ttftMillis(50) - d.ttftMillis(50), t.ttftMillis(99) - d.ttftMillis(99),
+                        perRound(direct, through.get(g), 50), perRound(direct, through.get(g), 99));
+                System.out.printf(Locale.ROOT, "throughput through/direct%s: streams/s %.1f %%, deltas/s %.1f %%%n", which,
+                        100 * t.streamsPerSecond() / d.streamsPerSecond(), 100 * t.deltasPerSecond() / d.deltasPerSecond());
+                System.out.printf(Locale.ROOT, "process CPU per 1000 deltas%s: direct %.2f ms, through %.2f ms, the gateway's share (difference) %.2f ms%n",
+                        which, d.cpuMillisPerThousandDeltas(), t.cpuMillisPerThousandDeltas(),
+                        t.cpuMillisPerThousandDeltas() - d.cpuMillisPerThousandDeltas());
+            }
+            if (gateways.size() == 2) {
+                System.out.printf(Locale.ROOT, "%ncompare (second - first): TTFT p50 %+.3f ms, p99 %+.3f ms; per round p50 %s; CPU per 1000 deltas %+.2f ms%n",
+                        merged.get(1).ttftMillis(50) - merged.get(0).ttftMillis(50),
+                        merged.get(1).ttftMillis(99) - merged.get(0).ttftMillis(99),
+                        perRound(through.get(0), through.get(1), 50),
+                        merged.get(1).cpuMillisPerThousandDeltas() - merged.get(0).cpuMillisPerThousandDeltas());
+            }
             var served = upstream.served();
             System.out.printf(Locale.ROOT, "upstream: %d requests, prompt %.0f tokens, cached %.1f %%, prefill mean %.2f ms%n",
                     served.size(), served.stream().mapToLong(BenchUpstream.Served::promptTokens).average().orElse(0),
                     100 * served.stream().mapToDouble(BenchUpstream.Served::cachedShare).average().orElse(0),
                     served.stream().mapToLong(BenchUpstream.Served::prefillMicros).average().orElse(0) / 1000);
             reportErrors(direct);
-            reportErrors(through);
+            through.forEach(LoadBench::reportErrors);
         }
+    }
+
+    private static Map<String, String> withJar(Map<String, String> opts, String jar) {
+        Map<String, String> copy = new LinkedHashMap<>(opts);
+        copy.put("jar", jar);
+        copy.put("home", "loadbench-gateway-home-compare");
+        return copy;
     }
 
     /**
@@ -413,7 +453,7 @@ public final class LoadBench {
             Path jar = Path.of(opts.getOrDefault("jar", "target/anyclaude.jar"));
             System.out.println("gateway: " + String.join(" ", prefix) + (prefix.isEmpty() ? "" : " ") + jar
                     + " in its own JVM, " + String.join(" ", jvm) + "\n");
-            Path home = Files.createDirectories(Path.of("target", "loadbench-gateway-home"));
+            Path home = Files.createDirectories(Path.of("target", opts.getOrDefault("home", "loadbench-gateway-home")));
             GatewayProcess gateway = GatewayProcess.start(prefix, jar, jvm, home, Map.of(), "--base-url",
                     upstream + "/v1", "--protocol", "openai", "--flavor", "generic", "--model", "m");
             Runtime.getRuntime().addShutdownHook(new Thread(
@@ -665,7 +705,9 @@ public final class LoadBench {
      * {@code streams}, {@code rounds}, {@code tokens}, {@code rate} (tokens/s per stream, 0 unpaced),
      * {@code warmup}, {@code prefill} (µs per uncached token), {@code pad} (bytes added to the session's prompt),
      * {@code prompt=small} (a one-line prompt instead of capture 01), {@code arrivals=paced} (the load benchmark's
-     * streams spread evenly in time instead of started in waves).
+     * streams spread evenly in time instead of started in waves), {@code gateway=process} with {@code jar} (the
+     * packaged gateway in its own JVM, {@code jvm} its options, comma-separated) and {@code compare} (a second jar
+     * measured in the same run, interleaved).
      */
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 && !args[0].contains("=") ? args[0] : "all";
