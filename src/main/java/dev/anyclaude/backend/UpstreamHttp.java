@@ -244,14 +244,8 @@ public final class UpstreamHttp implements AutoCloseable {
         try {
             // The timer above and the call's deadlines bound the waits; the socket's read timeout is how long the
             // connection may then stay idle in the pool (Helidon's idle check closes it at its read timeout, and
-            // after its first 0.1 s check for none). A timeout costs every read of the stream a timer armed and
-            // cancelled, and the pool's idle check of each kept connection an exception every 0.1 s: at 64
-            // streams that was a third more gateway CPU per token. So a TLS connection, whose handshake is worth
-            // keeping it for, gets an hour; a plain-HTTP one none, and is kept only while requests follow each
-            // other within 0.1 s (a busy gateway), which is when its connect and accept would add up.
-            Duration socketLimit = "https".equalsIgnoreCase(request.uri().getScheme())
-                    ? KEPT_CONNECTION_READ_TIMEOUT : Duration.ZERO;
-            response = waiter.run(() -> exchange(request, socketLimit, control));
+            // at once for none).
+            response = waiter.run(() -> exchange(request, KEPT_CONNECTION_READ_TIMEOUT, control));
         } catch (LocalFailure e) {
             waiter.done(timer);
             control.attemptEnded();

@@ -5,6 +5,7 @@ import dev.anyclaude.config.Protocol;
 import dev.anyclaude.config.Resilience;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
+import dev.anyclaude.testing.FakeUpstream.Framing;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.GatewayUnderTest;
@@ -14,6 +15,7 @@ import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.Sse;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
@@ -24,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Upstream connections are kept between requests, a local server's plain HTTP included: a new connection
  * would cost a connect and the server's accept on every request's way to its first token. A Chat Completions
  * stream's answer ends at its last event, before its body does; the rest of the body (the end of the chunked
- * framing) is read after the answer so the connection can go back to the pool, and a body that never ends
- * after its answer costs the client nothing. (A kept connection that fails before its response begins is
- * tried again on a new one: UpstreamHttpKeepAliveTest.)
+ * framing) is read after the answer so the connection can go back to the pool. What a kept connection can go
+ * through is pinned here: a server that drops it as the next request arrives, one that left bytes on it past
+ * its response's end, one that never ends its body after the answer.
  */
 class KeptUpstreamConnectionsTest {
 
@@ -77,9 +79,19 @@ class KeptUpstreamConnectionsTest {
                 streamsAnswer(gateway, "answer " + i);
             }
             assertThat(upstream.requests()).hasSize(6);
-            // one, unless the machine stalled for more than the 0.1 s a plain-HTTP connection is kept idle
-            // (UpstreamHttp: no read timeout on plain HTTP, for the sake of every read's cost); six without keeping
-            assertThat(upstream.connections()).as("connections for six requests in a row").isLessThanOrEqualTo(3);
+            assertThat(upstream.connections()).as("connections for six requests in a row").isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aKeptConnectionTheServerDropsAsTheNextRequestArrivesIsRetriedOnANewOne() throws Exception {
+        // the second request finds its kept connection closed by the server (an idle timeout, a restart)
+        withGateway(request -> request.sequence() == 2 ? Reply.dropConnectionReply()
+                : streamed(request, "answer " + request.sequence()), (upstream, gateway) -> {
+            streamsAnswer(gateway, "answer 1");
+            streamsAnswer(gateway, "answer 3");
+            assertThat(upstream.requests()).as("the dropped request and its retry").hasSize(3);
+            assertThat(upstream.connections()).isEqualTo(2);
         });
     }
 
@@ -89,6 +101,27 @@ class KeptUpstreamConnectionsTest {
             RawHttp.Response response = gateway.http().post("/v1/messages", STREAM);
             assertThat(response.status()).as(response.text()).isGreaterThanOrEqualTo(500);
             assertThat(upstream.requests()).hasSize(1);
+        });
+    }
+
+    @Test
+    void bytesAServerLeftPastItsResponsesEndDoNotBecomeTheNextAnswer() throws Exception {
+        // the first response declares its length and sends a line more: the kept connection holds it when the
+        // second request goes out, so the second response reads as garbage there and is fetched again
+        withGateway(request -> {
+            if (request.sequence() == 1) {
+                byte[] body = answer("answer 1");
+                ByteArrayOutputStream withJunk = new ByteArrayOutputStream();
+                withJunk.writeBytes(body);
+                withJunk.writeBytes("junk that is not HTTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                return Reply.of(200, "text/event-stream", withJunk.toByteArray())
+                        .withFraming(Framing.CONTENT_LENGTH).withDeclaredLength(body.length);
+            }
+            return streamed(request, "answer " + request.sequence());
+        }, (upstream, gateway) -> {
+            streamsAnswer(gateway, "answer 1");
+            streamsAnswer(gateway, "answer 3");
+            assertThat(upstream.requests()).hasSize(3);
         });
     }
 
