@@ -38,7 +38,6 @@ public final class CallControl implements AutoCloseable {
     private volatile ApiError abortedWith;
 
     private volatile Runnable whileWaiting;
-    private volatile boolean answerRead;
 
     private volatile long attemptAt;
     private volatile long lastReadAt;
@@ -76,7 +75,6 @@ public final class CallControl implements AutoCloseable {
         attemptAt = now;
         lastReadAt = now;
         headersIn = false;
-        answerRead = false;
         inAttempt = true;
     }
 
@@ -109,19 +107,6 @@ public final class CallControl implements AutoCloseable {
 
     public void bytesRead() {
         lastReadAt = ticker.nanos();
-    }
-
-    /**
-     * The answer's last event has been read: what may follow on the body (the end of its chunked framing) is
-     * not part of the answer, and reading it lets the connection be kept for the next request.
-     */
-    public void answerRead() {
-        answerRead = true;
-    }
-
-    /** Whether {@link #answerRead} was said of this call's current attempt and the call was not aborted since. */
-    public boolean answerComplete() {
-        return answerRead && !aborted();
     }
 
     /** True while an attempt has been in flight for at least {@code duration} without any content yet. */

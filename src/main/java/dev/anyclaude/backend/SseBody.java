@@ -45,10 +45,6 @@ final class SseBody {
                 total += n;
                 parser.feed(buffer, 0, n);
             }
-            if (decoder.ended()) {
-                // the loop stopped at the answer's end, not the body's: the rest may be read to keep the connection
-                control.answerRead();
-            }
             parser.end();
             if (!decoder.ended() && counting.events == 0) {
                 decoder.fail(nothingDecodable(backendName, total, start, startLength));

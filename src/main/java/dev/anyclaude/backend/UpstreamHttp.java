@@ -146,7 +146,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 .shareConnectionCache(false)
                 // each request and each write goes out at once (Helidon's default keeps Nagle's algorithm on)
                 .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                // each exchange says whether its connection may be kept (see exchange)
+                // Connections are kept only for TLS upstreams (see keepAlive below)
                 .keepAlive(false)
                 .connectionListener(new ConnectionListener() {
                     @Override
@@ -242,10 +242,12 @@ public final class UpstreamHttp implements AutoCloseable {
         }
         HttpResponse<InputStream> response;
         try {
-            // The timer above and the call's deadlines bound the waits; the socket's read timeout is how long the
-            // connection may then stay idle in the pool (Helidon's idle check closes it at its read timeout, and
-            // at once for none).
-            response = waiter.run(() -> exchange(request, KEPT_CONNECTION_READ_TIMEOUT, control));
+            // No read timeout on the socket (zero): the timer above and the call's deadlines bound the waits, and
+            // a virtual thread's timed read arms and cancels a timer for every read of the stream. A connection
+            // that may be kept needs one: the pool's idle check closes a connection at its read timeout, and at
+            // once for none.
+            Duration socketLimit = keepAlive(request) ? KEPT_CONNECTION_READ_TIMEOUT : Duration.ZERO;
+            response = waiter.run(() -> exchange(request, socketLimit, control));
         } catch (LocalFailure e) {
             waiter.done(timer);
             control.attemptEnded();
@@ -358,71 +360,35 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /**
-     * One exchange on Helidon's client, on a kept connection when the pool has one. The body is written through
-     * the request's output stream with its length, so that {@code control}'s work for the wait (the token
-     * estimate) runs once it is on its way, while the upstream reads it.
-     *
-     * <p>Connections are kept: a new one costs a TLS handshake of several round trips to a cloud API, and a
-     * connect plus the server's accept on a local one, on every request's way to its first token. A kept
-     * connection goes back to the pool only when its response was read to its end: a relayed Anthropic stream
-     * is; a Chat Completions stream, whose answer ends at its last event, has the rest of its body read after it
-     * ({@link ResponseBody#close}).
-     *
-     * <p>A kept connection can fail before its response begins without the upstream having done anything wrong:
-     * the server closed it while it sat in the pool (an idle timeout, a restart) just as it was taken, or the
-     * previous response left bytes on it past its declared end. Such a failure gets one more try on a new
-     * connection; a failure on a new connection is the upstream's, and is reported.
+     * One exchange on Helidon's client. The body is written through the request's output stream with its
+     * length, so that {@code control}'s work for the wait (the token estimate) runs once it is on its way,
+     * while the upstream reads it.
      */
     private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control) {
-        try {
-            return exchangeOn(request, readTimeout, control, true);
-        } catch (KeptConnectionFailed e) {
-            LOG.debug("a kept upstream connection failed ({}); trying a new one", e.getCause().toString());
-            return exchangeOn(request, readTimeout, control, false);
-        }
-    }
-
-    private HttpResponse<InputStream> exchangeOn(HttpRequest request, Duration readTimeout, CallControl control,
-                                                 boolean pooled) {
         Connecting connecting = new Connecting(open);
         CONNECTING.set(connecting);
         try {
-            return exchange(request, readTimeout, control, connecting, pooled);
-        } catch (LocalFailure | Error e) {
-            connecting.close();
-            throw e;
-        } catch (RuntimeException e) {
+            return exchange(request, readTimeout, control, connecting);
+        } catch (RuntimeException | Error e) {
             // Helidon leaves a connection open when the response breaks off inside its status line or headers
             // (a header block over the limit, a malformed line): close it, or a server that keeps sending keeps it
             connecting.close();
-            // no socket was connected for this exchange: it went out on a kept one (or the connect failed)
-            if (pooled && !connecting.connected() && !connectFailure(e) && !Thread.currentThread().isInterrupted()
-                    && (control == null || !control.aborted())) {
-                throw new KeptConnectionFailed(e);
-            }
             throw e;
         } finally {
             CONNECTING.remove();
         }
     }
 
-    /** A kept connection failed before its response began (see {@link #exchange(HttpRequest, Duration, CallControl)}). */
-    private static final class KeptConnectionFailed extends RuntimeException {
-        KeptConnectionFailed(RuntimeException cause) {
-            super(cause);
-        }
-    }
-
-    /** Whether {@code e} is a failure to open a connection (nothing was sent), or a timeout. */
-    private static boolean connectFailure(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
-                    || cause instanceof java.net.NoRouteToHostException
-                    || cause instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Whether the exchange's connection may be kept for the next one: only to a TLS upstream (a cloud API),
+     * where a new connection costs a handshake of several round trips, and the relayed Anthropic stream, read
+     * to its end, leaves its connection reusable. A plain-HTTP upstream (a local server) gets a connection per
+     * exchange, which costs a loopback connect: Helidon's pool keeps a connection whose server sent more than
+     * its response declared and hands the extra bytes to the next request, and a streamed Chat Completions
+     * answer is left unread after its last event, so its connection closes anyway.
+     */
+    private static boolean keepAlive(HttpRequest request) {
+        return "https".equalsIgnoreCase(request.uri().getScheme());
     }
 
     /**
@@ -431,7 +397,7 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     private static final ThreadLocal<Connecting> CONNECTING = new ThreadLocal<>();
 
-    /** The socket of the exchange in progress on this thread, once connected (a kept one is not seen). */
+    /** The socket of the exchange in progress on this thread, once connected. */
     private static final class Connecting {
         private final Set<Connecting> open;
         private volatile Socket socket;
@@ -443,11 +409,6 @@ public final class UpstreamHttp implements AutoCloseable {
         void connected(Socket connected) {
             socket = connected;
             open.add(this);
-        }
-
-        /** Whether a new connection was opened for the exchange. */
-        boolean connected() {
-            return socket != null;
         }
 
         /** The exchange is over and its connection is the pool's now. */
@@ -477,7 +438,8 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
-                                               Connecting connecting, boolean keepAlive) {
+                                               Connecting connecting) {
+        boolean keepAlive = keepAlive(request);
         Http1ClientRequest out = client().method(Method.create(request.method()))
                 .uri(request.uri())
                 .keepAlive(keepAlive)
@@ -503,7 +465,7 @@ public final class UpstreamHttp implements AutoCloseable {
             throw new LocalFailure(waitWork[0]);
         }
         return new Answer<>(request, answer.status().code(), headers(answer),
-                new ResponseBody(answer, connecting, keepAlive, control, drains));
+                new ResponseBody(answer, connecting, keepAlive));
     }
 
     /** Runs the call's work for the wait; what it throws is ours, not the upstream's, and is kept apart. */
@@ -594,20 +556,14 @@ public final class UpstreamHttp implements AutoCloseable {
         private final Http1ClientResponse response;
         private final Connecting connection;
         private final boolean keepAlive;
-        private final CallControl control;
-        private final Drains drains;
         private final InputStream in;
         /** Neither a length nor chunks: the body ends where the connection does. */
         private final boolean closeDelimited;
-        private volatile boolean ended;
 
-        ResponseBody(Http1ClientResponse response, Connecting connection, boolean keepAlive, CallControl control,
-                     Drains drains) {
+        ResponseBody(Http1ClientResponse response, Connecting connection, boolean keepAlive) {
             this.response = response;
             this.connection = connection;
             this.keepAlive = keepAlive;
-            this.control = control;
-            this.drains = drains;
             this.in = response.inputStream();
             this.closeDelimited = !response.headers().contains(HeaderNames.CONTENT_LENGTH)
                     && !response.headers().contains(HeaderNames.TRANSFER_ENCODING);
@@ -623,11 +579,7 @@ public final class UpstreamHttp implements AutoCloseable {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             try {
-                int n = in.read(buffer, offset, length);
-                if (n < 0) {
-                    ended = true;
-                }
-                return n;
+                return in.read(buffer, offset, length);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             } catch (DataReader.InsufficientDataAvailableException e) {
@@ -648,49 +600,11 @@ public final class UpstreamHttp implements AutoCloseable {
             throw cut;
         }
 
-        /**
-         * Closes the response: its connection goes back to the pool when the body was read to its end and the
-         * connection may be kept, and is closed otherwise (which also ends a read blocked on it in another
-         * thread). A kept connection whose answer is complete but whose body is not read to its end yet (a
-         * Chat Completions stream after its last event: the end of its chunked framing, perhaps a comment) has
-         * the rest read on a thread of its own first, at most {@value #DRAIN_BYTES} bytes within
-         * {@link #DRAIN_TIME}; the caller does not wait for it. An answer cut short (an abort, a client that left,
-         * an error) is closed at once, which is also what stops the upstream's generation.
-         */
         @Override
         public void close() {
-            if (keepAlive && !ended && !closeDelimited && control != null && control.answerComplete()) {
-                drains.start(this::drain);
-                return;
-            }
-            closeNow();
-        }
-
-        private void drain() {
-            ScheduledFuture<?> limit;
             try {
-                limit = drains.timer().schedule(this::closeNow, DRAIN_TIME.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException shuttingDown) {
-                closeNow();
-                return;
-            }
-            try {
-                byte[] buffer = new byte[8192];
-                long read = 0;
-                int n;
-                while (read <= DRAIN_BYTES && (n = read(buffer, 0, buffer.length)) >= 0) {
-                    read += n;
-                }
-            } catch (IOException | RuntimeException e) {
-                // the connection broke or the time ran out: it is closed below
-            } finally {
-                limit.cancel(false);
-                closeNow();
-            }
-        }
-
-        private void closeNow() {
-            try {
+                // back to the pool when the body was read to its end and the connection may be kept; closed
+                // otherwise
                 response.close();
             } finally {
                 if (keepAlive) {
@@ -700,57 +614,6 @@ public final class UpstreamHttp implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** What is read of a body after its answer's end, to keep its connection (see {@code ResponseBody#close}). */
-    private static final long DRAIN_BYTES = 64 * 1024;
-    private static final Duration DRAIN_TIME = Duration.ofSeconds(2);
-
-    /** The bodies being read after their answer's end, each on a virtual thread of its own. */
-    private final class Drains {
-        private int inFlight; // guarded by this
-
-        ScheduledThreadPoolExecutor timer() {
-            return UpstreamHttp.this.timer();
-        }
-
-        void start(Runnable drain) {
-            synchronized (this) {
-                inFlight++;
-            }
-            Thread.ofVirtual().name("upstream-drain").start(() -> {
-                try {
-                    drain.run();
-                } finally {
-                    synchronized (this) {
-                        inFlight--;
-                        notifyAll();
-                    }
-                }
-            });
-        }
-
-        synchronized boolean awaitNone(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return true;
-        }
-    }
-
-    private final Drains drains = new Drains();
-
-    /**
-     * Waits until no response body is being read after its answer's end (its connection is then back in the
-     * pool, or closed); false if some still are after {@code timeout}.
-     */
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        return drains.awaitNone(timeout);
     }
 
     private static void closeQuietly(InputStream body) {
