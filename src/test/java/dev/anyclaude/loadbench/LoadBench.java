@@ -336,7 +336,8 @@ public final class LoadBench {
             // that both see the same machine (whose speed drifts by tens of percent within minutes here)
             List<Gateway> gateways = other == null ? List.of(gateway) : List.of(gateway, other);
             List<String> labels = other == null ? List.of("through")
-                    : List.of("through " + opts.getOrDefault("jar", "target/anyclaude.jar"), "through " + opts.get("compare"));
+                    : List.of("through " + opts.getOrDefault("jar", "target/anyclaude.jar"), "through " + opts.get("compare")
+                    + (opts.containsKey("compareJvm") ? " " + opts.get("compareJvm") : ""));
             List<LoadBench> benches = new ArrayList<>(List.of(bench));
             if (other != null) {
                 benches.add(new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + other.port()));
@@ -409,6 +410,9 @@ public final class LoadBench {
         Map<String, String> copy = new LinkedHashMap<>(opts);
         copy.put("jar", jar);
         copy.put("home", "loadbench-gateway-home-compare");
+        if (opts.containsKey("compareJvm")) {
+            copy.put("jvm", opts.get("compareJvm"));
+        }
         return copy;
     }
 
@@ -707,7 +711,8 @@ public final class LoadBench {
      * {@code prompt=small} (a one-line prompt instead of capture 01), {@code arrivals=paced} (the load benchmark's
      * streams spread evenly in time instead of started in waves), {@code gateway=process} with {@code jar} (the
      * packaged gateway in its own JVM, {@code jvm} its options, comma-separated) and {@code compare} (a second jar
-     * measured in the same run, interleaved).
+     * measured in the same run, interleaved; {@code compareJvm} its JVM options if they differ, so that one jar
+     * can be compared with itself under other options).
      */
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 && !args[0].contains("=") ? args[0] : "all";
