@@ -77,7 +77,25 @@ class ClaudeCodeIT {
             assertThat(toolResult).as("second turn carries the Write result: " + turns.get(1)).isNotNull();
             assertThat(toolResult.get("tool_call_id").asString()).isEqualTo(OPENAI_CALL_ID);
             assertThat(run.stdout()).contains(FINAL_TEXT);
+            // the packaged gateway waits for sockets through system-thread pollers (Main.preferSystemThreadPollers)
+            assertThat(threadNames(gateway.pid())).as("the gateway's threads").contains("Read-Poller")
+                    .doesNotContain("MasterPoller");
         }
+    }
+
+    /** The names of a process's threads, as Linux keeps them (the first 15 characters). */
+    private static java.util.Set<String> threadNames(long pid) throws java.io.IOException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (var tasks = Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                try {
+                    names.add(Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip());
+                } catch (java.io.IOException ended) {
+                    // a thread that ended while listed
+                }
+            }
+        }
+        return names;
     }
 
     @Test
