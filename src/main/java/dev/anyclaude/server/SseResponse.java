@@ -24,6 +24,8 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
     private OutputStream out;
     private boolean httpError;
     private boolean closed;
+    /** The stream's last event (message_stop, or an error event) has been accepted: nothing may follow it. */
+    private boolean ended;
     /** Events accepted while held, not yet written; guarded by {@link #lock}. */
     private final ByteArrayOutputStream held = new ByteArrayOutputStream(1024);
     private int holds;
@@ -54,6 +56,7 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
                 out = res.outputStream();
             }
             byte[] bytes = SseEncoder.encode(event);
+            ended |= event instanceof StreamEvent.MessageStop || event instanceof StreamEvent.Error;
             if (holds > 0) {
                 held.write(bytes);
             } else {
@@ -100,10 +103,14 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
         return out != null || httpError;
     }
 
-    /** A ping goes once the stream has started (not after an HTTP error, not after the end, not amid held events). */
+    /**
+     * A ping goes once the stream has started, and not after its last event (a heartbeat that fires between the
+     * last event and {@link #close} would otherwise add one after {@code message_stop}), an HTTP error, the close,
+     * or amid held events.
+     */
     @Override
     protected OutputStream pingTarget() {
-        return closed || holds > 0 ? null : out;
+        return closed || ended || holds > 0 ? null : out;
     }
 
     /** Ends the response; safe when nothing was written. */

@@ -1,5 +1,7 @@
 package dev.anyclaude.server;
 
+import dev.anyclaude.api.StreamEvent;
+import dev.anyclaude.api.Usage;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.testing.FakeUpstream;
@@ -10,6 +12,7 @@ import dev.anyclaude.testing.GatewayUnderTest;
 import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.Resources;
 import dev.anyclaude.testing.Sse;
+import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,35 @@ class SseWritesTest {
             assertThat(Sse.check(body).violations()).isEmpty();
             assertThat(String.join("", chunks)).contains("\"text\":\"Hello\"", "\"text\":\" world\"",
                     "\"text\":\"!\"", "event: message_stop");
+        }
+    }
+
+    /**
+     * A heartbeat that fires between the stream's last event and its close (the request's thread held up on a
+     * busy machine, longer than the ping interval) writes nothing: a ping after {@code message_stop} is an event
+     * after the end of the stream. One due before the end still goes.
+     */
+    @Test
+    void noPingFollowsTheLastEvent() throws Exception {
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0)
+                .routing(routing -> routing.post("/stream", (req, res) -> {
+                    SseResponse sse = new SseResponse(res, "req_test");
+                    sse.accept(new StreamEvent.MessageStart("msg_test", "m", new Usage(1, 0, 0, 0)));
+                    sse.pingIfIdle(0); // due: the stream is open
+                    sse.accept(new StreamEvent.MessageStop());
+                    sse.pingIfIdle(0); // due by the clock, but the stream has ended
+                    sse.close();
+                }))
+                .build().start();
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String body = client.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/stream"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(events(body)).containsExactly("message_start", "ping", "message_stop");
+        } finally {
+            server.stop();
         }
     }
 
