@@ -21,6 +21,11 @@ final class RelayedStream extends KeepAlive {
     /** Newlines at the end of what was written, carriage returns not counted: two end an event. */
     private int trailingNewlines = 2;
     private boolean closed;
+    /** The start of the line being written (enough to tell its event's name). */
+    private final byte[] line = new byte[32];
+    private int lineLength;
+    /** An {@code event: message_stop} or {@code event: error} line has been written: nothing may follow. */
+    private boolean ended;
 
     RelayedStream(OutputStream out, boolean eventStream) {
         this.out = out;
@@ -35,8 +40,13 @@ final class RelayedStream extends KeepAlive {
                 byte b = buffer[i];
                 if (b == '\n') {
                     trailingNewlines++;
+                    ended |= lastEvent();
+                    lineLength = 0;
                 } else if (b != '\r') {
                     trailingNewlines = 0;
+                    if (lineLength < line.length) {
+                        line[lineLength++] = b;
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -51,19 +61,47 @@ final class RelayedStream extends KeepAlive {
         return eventStream;
     }
 
-    /** A ping goes only into an event stream, and only between two whole events. */
-    @Override
-    protected OutputStream pingTarget() {
-        return eventStream && !closed && trailingNewlines >= 2 ? out : null;
+    private static final byte[] MESSAGE_STOP = "message_stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether the line just ended names the stream's last event ({@code event: message_stop}, {@code event: error}). */
+    private boolean lastEvent() {
+        String prefix = "event:";
+        if (!eventStream || lineLength < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (line[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        int start = prefix.length() < lineLength && line[prefix.length()] == ' ' ? prefix.length() + 1 : prefix.length();
+        return java.util.Arrays.equals(line, start, lineLength, MESSAGE_STOP, 0, MESSAGE_STOP.length)
+                || java.util.Arrays.equals(line, start, lineLength, ERROR, 0, ERROR.length);
     }
 
-    /** Ends an event stream that the upstream cut short with an {@code error} event saying why. */
+    /**
+     * A ping goes only into an event stream, only between two whole events, and not after the stream's last
+     * event (a heartbeat firing between it and the close would otherwise add one after the end).
+     */
+    @Override
+    protected OutputStream pingTarget() {
+        return eventStream && !closed && !ended && trailingNewlines >= 2 ? out : null;
+    }
+
+    /**
+     * Ends an event stream that the upstream cut short with an {@code error} event saying why; one that had
+     * its last event already is left as it is.
+     */
     void fail(ApiError error) {
         if (!eventStream) {
             return;
         }
         lock.lock();
         try {
+            if (ended) {
+                return;
+            }
             if (trailingNewlines < 2) {
                 out.write(trailingNewlines == 1 ? new byte[]{'\n'} : new byte[]{'\n', '\n'});
             }
