@@ -113,6 +113,10 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            // output that ended (ExecutionException) means the process is exiting: let it, to report its status
+            if (e instanceof ExecutionException) {
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
             String why = process.isAlive() ? "did not log 'listening on http://127.0.0.1:PORT' within " + START_TIMEOUT
                     : "exited with status " + process.exitValue() + " before listening";
             stopQuietly();
