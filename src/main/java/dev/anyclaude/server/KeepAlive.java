@@ -30,14 +30,17 @@ abstract class KeepAlive {
     /** Writes and flushes {@code bytes}; the caller holds {@link #lock}. */
     protected final void send(OutputStream out, byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
-        out.flush();
-        lastWrite = System.nanoTime();
+        flushed(out);
     }
 
     /** Writes and flushes what {@code bytes} holds, as one write, and empties it; the caller holds {@link #lock}. */
     protected final void send(OutputStream out, ByteArrayOutputStream bytes) throws IOException {
         bytes.writeTo(out);
         bytes.reset();
+        flushed(out);
+    }
+
+    private void flushed(OutputStream out) throws IOException {
         out.flush();
         lastWrite = System.nanoTime();
     }

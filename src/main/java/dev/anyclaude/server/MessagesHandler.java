@@ -332,48 +332,48 @@ final class MessagesHandler {
 
         @Override
         public void accept(ModelEvent event) {
-            lock.lock();
-            sse.hold();
+            enter();
             try {
                 assembler.accept(event);
             } finally {
-                try {
-                    sse.release();
-                } finally {
-                    lock.unlock();
-                }
+                exit();
             }
         }
 
         /** Starts the stream; true once it is started. */
         boolean commit() {
-            lock.lock();
-            sse.hold();
+            enter();
             try {
                 assembler.commit();
                 return assembler.started();
             } finally {
-                try {
-                    sse.release();
-                } finally {
-                    lock.unlock();
-                }
+                exit();
             }
         }
 
         void endIfOpen() {
-            lock.lock();
-            sse.hold();
+            enter();
             try {
                 if (!assembler.ended()) {
                     assembler.fail(ApiError.apiError("upstream response ended without a result"));
                 }
             } finally {
-                try {
-                    sse.release();
-                } finally {
-                    lock.unlock();
-                }
+                exit();
+            }
+        }
+
+        /** Takes the lock; the client events made until {@link #exit} are held for one write. */
+        private void enter() {
+            lock.lock();
+            sse.hold();
+        }
+
+        /** Writes what was held and lets go of the lock, even when the write fails (the client has gone). */
+        private void exit() {
+            try {
+                sse.release();
+            } finally {
+                lock.unlock();
             }
         }
     }

@@ -7,6 +7,8 @@ import dev.anyclaude.stream.DownstreamGoneException;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The client side of a byte relay. The upstream's bytes pass unchanged; when the body is an event
@@ -61,23 +63,18 @@ final class RelayedStream extends KeepAlive {
         return eventStream;
     }
 
-    private static final byte[] MESSAGE_STOP = "message_stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE_STOP = "message_stop".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERROR = "error".getBytes(StandardCharsets.US_ASCII);
 
     /** Whether the line just ended names the stream's last event ({@code event: message_stop}, {@code event: error}). */
     private boolean lastEvent() {
-        String prefix = "event:";
-        if (!eventStream || lineLength < prefix.length()) {
+        if (!eventStream || lineLength < EVENT.length || !Arrays.equals(line, 0, EVENT.length, EVENT, 0, EVENT.length)) {
             return false;
         }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (line[i] != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        int start = prefix.length() < lineLength && line[prefix.length()] == ' ' ? prefix.length() + 1 : prefix.length();
-        return java.util.Arrays.equals(line, start, lineLength, MESSAGE_STOP, 0, MESSAGE_STOP.length)
-                || java.util.Arrays.equals(line, start, lineLength, ERROR, 0, ERROR.length);
+        int name = lineLength > EVENT.length && line[EVENT.length] == ' ' ? EVENT.length + 1 : EVENT.length;
+        return Arrays.equals(line, name, lineLength, MESSAGE_STOP, 0, MESSAGE_STOP.length)
+                || Arrays.equals(line, name, lineLength, ERROR, 0, ERROR.length);
     }
 
     /**

@@ -105,12 +105,12 @@ final class SseResponse extends KeepAlive implements StreamEventSink {
 
     /**
      * A ping goes once the stream has started, and not after its last event (a heartbeat that fires between the
-     * last event and {@link #close} would otherwise add one after {@code message_stop}), an HTTP error, the close,
-     * or amid held events.
+     * last event and {@link #close} would otherwise add one after {@code message_stop}), an HTTP error or the
+     * close. (Never amid held events either: a hold keeps {@link #lock}, which a ping only tries for.)
      */
     @Override
     protected OutputStream pingTarget() {
-        return closed || ended || holds > 0 ? null : out;
+        return closed || ended ? null : out;
     }
 
     /** Ends the response; safe when nothing was written. */
