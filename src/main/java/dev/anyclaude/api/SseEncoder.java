@@ -15,6 +15,10 @@ public final class SseEncoder {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DELTA_HEAD = ("event: content_block_delta\ndata: {\"type\":\"content_block_delta\","
             + "\"index\":").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELTA_TYPE = ",\"delta\":{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BETWEEN = "\",\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NAME_END = "\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DELTA_END = "\"}}\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private SseEncoder() {
     }
@@ -68,15 +72,13 @@ public final class SseEncoder {
         ByteArrayOutputStream out = new ByteArrayOutputStream(DELTA_HEAD.length + quoted.length + 64);
         out.writeBytes(DELTA_HEAD);
         out.writeBytes(Integer.toString(event.index()).getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(",\"delta\":{\"type\":\"".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(DELTA_TYPE);
         out.writeBytes(quoting.quoteAsUTF8(typeName));
-        out.write('"');
-        out.write(',');
-        out.write('"');
+        out.writeBytes(BETWEEN);
         out.writeBytes(quoting.quoteAsUTF8(value.getKey()));
-        out.writeBytes("\":\"".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(NAME_END);
         out.writeBytes(quoted);
-        out.writeBytes("\"}}\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(DELTA_END);
         return out.toByteArray();
     }
 
