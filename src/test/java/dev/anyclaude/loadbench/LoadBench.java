@@ -334,23 +334,21 @@ public final class LoadBench {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             // compare=JAR: a second build's gateway in the same run, its rounds interleaved with the first's, so
             // that both see the same machine (whose speed drifts by tens of percent within minutes here)
-            List<Gateway> gateways = other == null ? List.of(gateway) : List.of(gateway, other);
-            List<String> labels = other == null ? List.of("through")
-                    : List.of("through " + opts.getOrDefault("jar", "target/anyclaude.jar"), "through " + opts.get("compare")
-                    + (opts.containsKey("compareJvm") ? " " + opts.get("compareJvm") : ""));
-            List<LoadBench> benches = new ArrayList<>(List.of(bench));
+            List<Through> paths = new ArrayList<>();
+            paths.add(new Through(other == null ? "through" : "through " + opts.getOrDefault("jar", "target/anyclaude.jar"),
+                    gateway, bench));
             if (other != null) {
-                benches.add(new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + other.port()));
+                paths.add(new Through("through " + opts.get("compare")
+                        + (opts.containsKey("compareJvm") ? " " + opts.get("compareJvm") : ""),
+                        other, new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + other.port())));
             }
             for (int w = 0; w < 2; w++) {
                 bench.phase("warm-up direct", false, bodies, warmup / 2, concurrency, false, null, null);
-                for (LoadBench b : benches) {
-                    b.phase("warm-up through", true, bodies, warmup / 2, concurrency, false, null, null);
+                for (Through path : paths) {
+                    path.bench().phase("warm-up through", true, bodies, warmup / 2, concurrency, false, null, null);
                 }
             }
             List<Phase> direct = new ArrayList<>();
-            List<List<Phase>> through = new ArrayList<>();
-            gateways.forEach(g -> through.add(new ArrayList<>()));
             System.out.println("| round | path | streams | errors | wall s | streams/s | deltas/s | TTFT p50 ms | TTFT p99 ms | CPU ms / 1000 deltas |");
             System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (int r = 1; r <= rounds; r++) {
@@ -358,42 +356,36 @@ public final class LoadBench {
                 Phase d = bench.phase("direct", false, bodies, streams, concurrency, interval, false, null, null);
                 direct.add(d);
                 row(r, d);
-                for (int k = 0; k < gateways.size(); k++) {
-                    int g = r % 2 == 1 ? k : gateways.size() - 1 - k; // the order alternates between rounds
+                for (int k = 0; k < paths.size(); k++) {
+                    Through path = paths.get(r % 2 == 1 ? k : paths.size() - 1 - k); // the order alternates by round
                     System.gc();
-                    long gatewayCpu = gateways.get(g).cpuNanos();
-                    Phase t = benches.get(g).phase(labels.get(g), true, bodies, streams, concurrency, interval, false, null, null);
-                    // a gateway of its own process: its CPU is added to this one's, as an in-process one's is
-                    t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
-                            t.cpuNanos() + gateways.get(g).cpuNanos() - gatewayCpu, t.outcomes());
-                    through.get(g).add(t);
-                    row(r, t);
+                    row(r, path.round(bodies, streams, concurrency, interval));
                 }
             }
             Phase d = merge("direct", direct);
             row(0, d);
             List<Phase> merged = new ArrayList<>();
-            for (int g = 0; g < gateways.size(); g++) {
-                merged.add(merge(labels.get(g), through.get(g)));
-                row(0, merged.get(g));
+            for (Through path : paths) {
+                merged.add(merge(path.label(), path.rounds()));
+                row(0, merged.getLast());
             }
-            for (int g = 0; g < gateways.size(); g++) {
+            for (int g = 0; g < paths.size(); g++) {
                 Phase t = merged.get(g);
-                String which = gateways.size() == 1 ? "" : " [" + labels.get(g) + "]";
+                String which = paths.size() == 1 ? "" : " [" + paths.get(g).label() + "]";
                 System.out.printf(Locale.ROOT, "%nadded TTFT (through - direct)%s: p50 %+.3f ms, p99 %+.3f ms; per round p50 %s, p99 %s%n",
                         which, t.ttftMillis(50) - d.ttftMillis(50), t.ttftMillis(99) - d.ttftMillis(99),
-                        perRound(direct, through.get(g), 50), perRound(direct, through.get(g), 99));
+                        perRound(direct, paths.get(g).rounds(), 50), perRound(direct, paths.get(g).rounds(), 99));
                 System.out.printf(Locale.ROOT, "throughput through/direct%s: streams/s %.1f %%, deltas/s %.1f %%%n", which,
                         100 * t.streamsPerSecond() / d.streamsPerSecond(), 100 * t.deltasPerSecond() / d.deltasPerSecond());
                 System.out.printf(Locale.ROOT, "process CPU per 1000 deltas%s: direct %.2f ms, through %.2f ms, the gateway's share (difference) %.2f ms%n",
                         which, d.cpuMillisPerThousandDeltas(), t.cpuMillisPerThousandDeltas(),
                         t.cpuMillisPerThousandDeltas() - d.cpuMillisPerThousandDeltas());
             }
-            if (gateways.size() == 2) {
+            if (paths.size() == 2) {
                 System.out.printf(Locale.ROOT, "%ncompare (second - first): TTFT p50 %+.3f ms, p99 %+.3f ms; per round p50 %s; CPU per 1000 deltas %+.2f ms%n",
                         merged.get(1).ttftMillis(50) - merged.get(0).ttftMillis(50),
                         merged.get(1).ttftMillis(99) - merged.get(0).ttftMillis(99),
-                        perRound(through.get(0), through.get(1), 50),
+                        perRound(paths.get(0).rounds(), paths.get(1).rounds(), 50),
                         merged.get(1).cpuMillisPerThousandDeltas() - merged.get(0).cpuMillisPerThousandDeltas());
             }
             var served = upstream.served();
@@ -402,7 +394,24 @@ public final class LoadBench {
                     100 * served.stream().mapToDouble(BenchUpstream.Served::cachedShare).average().orElse(0),
                     served.stream().mapToLong(BenchUpstream.Served::prefillMicros).average().orElse(0) / 1000);
             reportErrors(direct);
-            through.forEach(LoadBench::reportErrors);
+            paths.forEach(path -> reportErrors(path.rounds()));
+        }
+    }
+
+    /** A path through a gateway: its label in the tables, the gateway, the driver aimed at it, its rounds. */
+    private record Through(String label, Gateway gateway, LoadBench bench, List<Phase> rounds) {
+        Through(String label, Gateway gateway, LoadBench bench) {
+            this(label, gateway, bench, new ArrayList<>());
+        }
+
+        /** One measured round; a gateway of its own process has its CPU added, as an in-process one's is. */
+        Phase round(Bodies bodies, int streams, int concurrency, long interval) throws InterruptedException {
+            long gatewayCpu = gateway.cpuNanos();
+            Phase t = bench.phase(label, true, bodies, streams, concurrency, interval, false, null, null);
+            t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
+                    t.cpuNanos() + gateway.cpuNanos() - gatewayCpu, t.outcomes());
+            rounds.add(t);
+            return t;
         }
     }
 
