@@ -1,14 +1,12 @@
 package dev.anyclaude.server;
 
 import dev.anyclaude.api.ApiError;
+import dev.anyclaude.testing.Sse;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,13 +19,9 @@ class RelayedStreamTest {
 
     private static final String START = "event: message_start\ndata: {\"type\":\"message_start\"}\n\n";
 
+    /** The names of the events written, read with the gateway's own SSE parser. */
     private static List<String> events(ByteArrayOutputStream out) {
-        List<String> names = new ArrayList<>();
-        Matcher matcher = Pattern.compile("(?m)^event: ?(\\S+)\\r?$").matcher(out.toString(StandardCharsets.UTF_8));
-        while (matcher.find()) {
-            names.add(matcher.group(1));
-        }
-        return names;
+        return Sse.parse(out.toByteArray()).stream().map(Sse.Event::name).toList();
     }
 
     private static void relay(RelayedStream stream, String text, int splitEvery) {
