@@ -161,17 +161,33 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use, or the address not one of this machine's?)");
         }
-        // The estimator loads its BPE vocabulary on first use (~0.5 s), and the upstream client sets up TLS
-        // when it is made (~0.1 s): both now, in the background, not on the first request.
-        Thread.ofVirtual().name("token-estimator-warm-up").start(() -> TokenEstimator.estimate(
-                RequestParser.parseCountTokens(WARM_UP_REQUEST)));
-        Thread.ofVirtual().name("upstream-client-warm-up").start(http::prepare);
+        warmUpInBackground(http);
         GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
                 config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
                 ModelMap.of(config).describe(), config.toolFormat(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return gateway;
+    }
+
+    /**
+     * The estimator loads its BPE vocabulary on first use (~0.5 s), and the upstream client sets up TLS when it
+     * is made (~0.1 s): both once the gateway listens, in the background, not on the first request. On one
+     * platform thread: requests run on virtual threads, whose carriers are as many as the CPUs, and a virtual
+     * thread busy with CPU work keeps its carrier until it blocks; two warm-ups on virtual threads held both
+     * carriers of a 2-CPU machine and the first request to a new gateway waited 130-240 ms for one
+     * (docs/BENCHMARKS.md, start-up). A platform thread is time-sliced by the OS with the carriers instead, and
+     * one of them leaves the other CPU to requests.
+     */
+    private static void warmUpInBackground(UpstreamHttp http) {
+        Thread.ofPlatform().daemon().name("gateway-warm-up").start(() -> {
+            try {
+                TokenEstimator.estimate(RequestParser.parseCountTokens(WARM_UP_REQUEST));
+                http.prepare();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("warming the gateway up in the background failed; the first request will: {}", e.toString());
+            }
+        });
     }
 
     private static void routes(HttpRouting.Builder routing, MessagesHandler messages, Endpoints endpoints) {
