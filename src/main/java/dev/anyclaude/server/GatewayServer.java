@@ -42,16 +42,18 @@ public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
     private final UpstreamHttp http;
+    private final Heartbeats heartbeats;
     private final GatewayConfig config;
     private final Watchdog watchdog;
     private final GatewayMetrics metrics;
     private final WarmStart warmStart;
 
-    private GatewayServer(WebServer server, UpstreamHttp http, GatewayConfig config, Watchdog watchdog,
-                          GatewayMetrics metrics, WarmStart warmStart) {
+    private GatewayServer(WebServer server, UpstreamHttp http, Heartbeats heartbeats, GatewayConfig config,
+                          Watchdog watchdog, GatewayMetrics metrics, WarmStart warmStart) {
         this.warmStart = warmStart;
         this.server = server;
         this.http = http;
+        this.heartbeats = heartbeats;
         this.config = config;
         this.watchdog = watchdog;
         this.metrics = metrics;
@@ -131,6 +133,7 @@ public final class GatewayServer implements AutoCloseable {
                     + String.join(", ", FormatRegistry.names()));
         }
         UpstreamHttp http = new UpstreamHttp(config.connectTimeout(), config.headersTimeout());
+        Heartbeats heartbeats = new Heartbeats(config.pingInterval());
         WebServer server;
         GatewayMetrics metrics = new GatewayMetrics();
         try {
@@ -138,7 +141,7 @@ public final class GatewayServer implements AutoCloseable {
                     warmStart);
             Router router = new Router(backend, ModelMap.of(config));
             MessagesHandler messages = new MessagesHandler(router, TokenEstimator::estimate, metrics, config,
-                    watchdog);
+                    watchdog, heartbeats);
             Endpoints endpoints = new Endpoints(router, metrics, config.guards().maxBodyBytes());
             server = WebServer.builder()
                     .host(config.host())
@@ -153,16 +156,18 @@ public final class GatewayServer implements AutoCloseable {
                     .start();
         } catch (RuntimeException e) {
             http.close();
+            heartbeats.close();
             throw e;
         }
         // Helidon logs a failed bind and returns a stopped server instead of throwing
         if (!server.isRunning()) {
             http.close();
+            heartbeats.close();
             throw new IllegalArgumentException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use, or the address not one of this machine's?)");
         }
         warmUpInBackground(http);
-        GatewayServer gateway = new GatewayServer(server, http, config, watchdog, metrics, warmStart);
+        GatewayServer gateway = new GatewayServer(server, http, heartbeats, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
                 config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
                 ModelMap.of(config).describe(), config.toolFormat(),
@@ -248,6 +253,7 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         server.stop();
         http.close();
+        heartbeats.close();
         watchdog.close();
         if (warmStart != null) {
             warmStart.close();

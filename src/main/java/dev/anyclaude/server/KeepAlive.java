@@ -10,7 +10,7 @@ import java.io.OutputStream;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A client stream that a {@link Heartbeat} can keep alive: every write goes through {@link #send} under
+ * A client stream that {@link Heartbeats} can keep alive: every write goes through {@link #send} under
  * {@link #lock}, which notes when the client last got something, and {@link #pingIfIdle} adds a {@code ping}
  * after a silence, where the stream says one may go ({@link #pingTarget}).
  */
@@ -19,7 +19,8 @@ abstract class KeepAlive {
 
     /** Held for every write; a ping is skipped, not waited for, while a write is in progress. */
     protected final ReentrantLock lock = new ReentrantLock();
-    private long lastWrite = System.nanoTime();
+    /** Written under {@link #lock}, read without it by {@link Heartbeats}. */
+    private volatile long lastWrite = System.nanoTime();
 
     /** Whether the response has started, so that a ping may be written. */
     abstract boolean committed();
@@ -43,6 +44,11 @@ abstract class KeepAlive {
     private void flushed(OutputStream out) throws IOException {
         out.flush();
         lastWrite = System.nanoTime();
+    }
+
+    /** True when nothing was written for {@code nanos}: a ping may be due (a read only, no lock). */
+    final boolean silentFor(long nanos) {
+        return System.nanoTime() - lastWrite >= nanos;
     }
 
     /**

@@ -57,10 +57,12 @@ final class MessagesHandler {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final Watchdog watchdog;
+    private final Heartbeats heartbeats;
 
     MessagesHandler(Router router, ToLongFunction<MessagesRequest> estimator, GatewayMetrics metrics,
-                    GatewayConfig config, Watchdog watchdog) {
+                    GatewayConfig config, Watchdog watchdog, Heartbeats heartbeats) {
         this.router = router;
+        this.heartbeats = heartbeats;
         this.estimator = estimator;
         this.metrics = metrics;
         this.config = config;
@@ -187,8 +189,8 @@ final class MessagesHandler {
         Serialised out = new Serialised(new ResponseAssembler(tracking, Ids.next("msg_"), asked.model(),
                 asked.estimate()), sse);
         Duration commitAfter = config.deadlines().commitAfter();
-        try (Heartbeat heartbeat = Heartbeat.start(sse, config.pingInterval(),
-                () -> control.waitingLongerThan(commitAfter) && out.commit(), () -> control.abort(CLIENT_GONE))) {
+        try (Heartbeats.Beat heartbeat = heartbeats.watch(sse, () -> control.waitingLongerThan(commitAfter),
+                out::commit, () -> control.abort(CLIENT_GONE))) {
             UpstreamReply.Events events = received;
             try {
                 UpstreamReply reply = received != null ? received : route.backend().send(call);
@@ -407,7 +409,7 @@ final class MessagesHandler {
         }
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = relay.body();
-             Heartbeat heartbeat = Heartbeat.start(out, config.pingInterval(), () -> false,
+             Heartbeats.Beat heartbeat = heartbeats.watch(out, () -> false, () -> false,
                      () -> control.abort(CLIENT_GONE))) {
             int n;
             while ((n = in.read(buffer)) >= 0) {

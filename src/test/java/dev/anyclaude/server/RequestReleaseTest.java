@@ -134,8 +134,9 @@ class RequestReleaseTest {
         UpstreamHttp http = started.add(new UpstreamHttp(config.connectTimeout(), config.headersTimeout()));
         Watchdog watchdog = started.add(Watchdog.start(Duration.ofMillis(100)));
         Remembering backend = new Remembering(Backends.create(config, http, Map.of()));
+        Heartbeats heartbeats = started.add(new Heartbeats(config.pingInterval()));
         MessagesHandler handler = new MessagesHandler(new Router(backend, "m"), TokenEstimator::estimate,
-                new GatewayMetrics(), config, watchdog);
+                new GatewayMetrics(), config, watchdog, heartbeats);
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .routing(routing -> routing.post("/v1/messages", handler::handle)).build().start();
         started.add(server::stop);
