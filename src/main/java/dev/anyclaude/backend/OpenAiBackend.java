@@ -4,6 +4,7 @@ import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.ApiException;
 import dev.anyclaude.api.Ids;
 import dev.anyclaude.api.Json;
+import dev.anyclaude.api.RepeatedStrings;
 import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.openai.ChatChunkDecoder;
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * events. A server that answers with a whole JSON completion instead is decoded too.
  */
 public final class OpenAiBackend implements Backend {
+    /** The long strings of upstream bodies, quoted once: each request repeats most of the previous one's. */
+    private static final RepeatedStrings BODY_STRINGS = new RepeatedStrings();
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
     /** A whole JSON completion; far above any real answer, it only bounds memory. */
     private static final int MAX_JSON = 64 * 1024 * 1024;
@@ -104,7 +107,7 @@ public final class OpenAiBackend implements Backend {
         HttpRequest.Builder builder = http.request(config.baseUrl() + "/chat/completions")
                 .header("content-type", "application/json")
                 .header("accept", "text/event-stream")
-                .POST(UpstreamHttp.body(Json.bytes(body)));
+                .POST(UpstreamHttp.body(BODY_STRINGS.bytes(body)));
         authorize(builder);
         if (warmStart != null) {
             warmStart.remember(config.baseUrl(), body);
