@@ -8,6 +8,7 @@ import dev.anyclaude.api.ContentBlock;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.Message;
 import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.SameObjects;
 import dev.anyclaude.api.Tool;
 import tools.jackson.databind.JsonNode;
 
@@ -114,7 +115,20 @@ public final class TokenEstimator {
      * tool as JSON to count it (32 KB for Claude Code's list) cost more than anything else in the estimate.
      */
     private static long toolCount(Tool tool) {
-        return TOOL_COUNTS.get(ToolKey.of(tool), key -> count(toolJson(tool)));
+        return TOOL_COUNTS_BY_INSTANCE.get(instanceKey(tool),
+                key -> TOOL_COUNTS.get(ToolKey.of(tool), content -> count(toolJson(tool))));
+    }
+
+    /**
+     * The same counts found by the tool's instances ({@link SameObjects}): the parse memo gives every request
+     * of a session the same ones, and the content key walked a whole schema to hash and compare it each time.
+     */
+    private static final BoundedMemo<SameObjects, Long> TOOL_COUNTS_BY_INSTANCE = new BoundedMemo<>(TOOLS_KEPT);
+
+    private static SameObjects instanceKey(Tool tool) {
+        return tool.isCustom() && tool.inputSchema() != null
+                ? SameObjects.of(tool.name(), tool.description(), tool.inputSchema(), tool.type())
+                : SameObjects.of(tool.raw());
     }
 
     /** Distinct tools counted and kept now (tests). */

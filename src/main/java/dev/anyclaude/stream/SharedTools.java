@@ -1,6 +1,7 @@
 package dev.anyclaude.stream;
 
 import dev.anyclaude.api.BoundedMemo;
+import dev.anyclaude.api.SameObjects;
 import dev.anyclaude.api.Tool;
 
 import java.util.ArrayList;
@@ -36,11 +37,29 @@ public final class SharedTools {
     private SharedTools() {
     }
 
+    /**
+     * The same lists found by the tools' instances ({@link SameObjects}): the parse memo gives every request of
+     * a session the same ones, and hashing the content key walks every schema.
+     */
+    private static final BoundedMemo<SameObjects, List<Tool>> BY_INSTANCE = new BoundedMemo<>(KEPT);
+
     /** The tools as a response needs them, the same list object for equal tool lists; null stays null. */
     public static List<Tool> of(List<Tool> tools) {
         if (tools == null) {
             return null;
         }
+        Object[] refs = new Object[tools.size() * 4];
+        int i = 0;
+        for (Tool tool : tools) {
+            refs[i++] = tool.name();
+            refs[i++] = tool.inputSchema();
+            refs[i++] = tool.type();
+            refs[i++] = Boolean.valueOf(tool.deferLoading());
+        }
+        return BY_INSTANCE.get(SameObjects.of(refs), key -> byContent(tools));
+    }
+
+    private static List<Tool> byContent(List<Tool> tools) {
         List<Tool> needed = new ArrayList<>(tools.size());
         for (Tool tool : tools) {
             needed.add(new Tool(tool.name(), null, tool.inputSchema(), tool.type(), tool.deferLoading(), null));

@@ -3,10 +3,12 @@ package dev.anyclaude.stream;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.Tool;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +41,40 @@ class SharedToolsTest {
         assertThat(two).isSameAs(one);
         assertThat(other).isNotSameAs(one).isNotEqualTo(one);
         assertThat(SharedTools.of(null)).isNull();
+    }
+
+    @Test
+    void theSameInstancesAgainAreFoundWithoutHashingOrComparingTheirSchemas() {
+        AtomicInteger looks = new AtomicInteger();
+        ObjectNode schema = new ObjectNode(JsonNodeFactory.instance) {
+            @Override
+            public int hashCode() {
+                looks.incrementAndGet();
+                return super.hashCode();
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                if (o != this) {
+                    looks.incrementAndGet();
+                }
+                return super.equals(o);
+            }
+        };
+        schema.put("type", "object").putObject("properties").putObject("n").put("type", "integer");
+        Tool tool = new Tool("Counted" + System.nanoTime(), "d", schema, null, false, null);
+        List<Tool> first = SharedTools.of(List.of(tool));
+        int afterFirst = looks.get();
+        assertThat(afterFirst).as("the first sight hashes the schema").isPositive();
+
+        assertThat(SharedTools.of(List.of(tool))).isSameAs(first);
+        assertThat(SharedTools.of(new ArrayList<>(List.of(tool)))).isSameAs(first);
+        assertThat(looks).as("schema looks after the first").hasValue(afterFirst);
+
+        // an equal schema in another instance is found by content, and shares the list too
+        ObjectNode copy = schema.deepCopy();
+        assertThat(SharedTools.of(List.of(new Tool(tool.name(), "other words", copy, null, false, null))))
+                .isSameAs(first);
     }
 
     @Test
