@@ -120,6 +120,10 @@ final class Heartbeats implements AutoCloseable {
             } catch (DownstreamGoneException gone) {
                 close();
                 onGone.run();
+            } catch (RuntimeException e) {
+                // a commit that failed (the stream reports its own errors): this stream is not watched any more
+                LOG.warn("keeping a client stream alive failed: {}", e.toString());
+                close();
             } finally {
                 acting.set(false);
             }

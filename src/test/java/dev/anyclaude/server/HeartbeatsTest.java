@@ -135,6 +135,23 @@ class HeartbeatsTest {
     }
 
     @Test
+    void aCommitThatThrowsStopsWatchingThatStreamOnly() throws Exception {
+        AtomicInteger commits = new AtomicInteger();
+        CountDownLatch tried = new CountDownLatch(1);
+        heartbeats.watch(new Stream(new Pings(1), false), () -> true, () -> {
+            commits.incrementAndGet();
+            tried.countDown();
+            throw new IllegalStateException("the assembler refused");
+        }, () -> { });
+        assertThat(tried.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        Pings pings = new Pings(3);
+        heartbeats.watch(new Stream(pings, true), () -> false, () -> false, () -> { });
+        assertThat(pings.latch.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the other stream's pings").isTrue();
+        assertThat(commits).as("commits tried on the failing stream").hasValue(1);
+        assertThat(heartbeats.watched()).isEqualTo(1);
+    }
+
+    @Test
     void aClientThatDoesNotReadHoldsUpNoOtherStreamsPings() throws Exception {
         CountDownLatch stuckWrites = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
