@@ -229,7 +229,6 @@ public final class GatewayServer implements AutoCloseable {
         return config;
     }
 
-    /** Upstream calls being watched now (a leak check for tests: it returns to zero when all requests ended). */
     /**
      * Waits until no request is being handled and no upstream call is watched (the leak check of the fault
      * and soak tests); false if that did not happen within {@code timeout}.
@@ -240,6 +239,7 @@ public final class GatewayServer implements AutoCloseable {
                 && watchdog.awaitNoCalls(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
+    /** Upstream calls being watched now (a leak check for tests: it returns to zero when all requests ended). */
     public int activeCalls() {
         return watchdog.active();
     }
