@@ -2,6 +2,7 @@ package dev.anyclaude.api;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +53,21 @@ public final class Json {
 
     public static String string(JsonNode node) {
         return MAPPER.writeValueAsString(node);
+    }
+
+    /**
+     * The inside of {@code text}'s JSON string literal as UTF-8 (no surrounding quotes): the bytes the mapper's
+     * generator writes for it, from Jackson's own quoting. Null for a string with a surrogate, where the
+     * generator and that quoting part ways on lone ones; the caller then writes it through the generator.
+     * SseEncoderTest and RepeatedStringsTest compare both ways byte for byte.
+     */
+    static byte[] quotedUtf8(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return null;
+            }
+        }
+        return JsonStringEncoder.getInstance().quoteAsUTF8(text);
     }
 
     public static String utf8(byte[] bytes) {

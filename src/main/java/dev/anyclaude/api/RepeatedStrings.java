@@ -1,7 +1,6 @@
 package dev.anyclaude.api;
 
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.core.util.JsonGeneratorDelegate;
 import tools.jackson.databind.JsonNode;
 
@@ -55,22 +54,16 @@ public final class RepeatedStrings {
         if (known != null) {
             return known;
         }
-        byte[] made = hasSurrogate(text) ? GENERATOR : JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        byte[] made = Json.quotedUtf8(text);
+        if (made == null) {
+            made = GENERATOR;
+        }
         if (bytes.addAndGet(made.length + 64L) > MAX_BYTES) {
             quoted.clear();
             bytes.set(made.length + 64L);
         }
         byte[] raced = quoted.putIfAbsent(text, made);
         return raced != null ? raced : made;
-    }
-
-    private static boolean hasSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isSurrogate(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The generator that takes a long string's quoted form from the memo. */

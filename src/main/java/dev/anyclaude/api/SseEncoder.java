@@ -1,6 +1,5 @@
 package dev.anyclaude.api;
 
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
@@ -62,32 +61,22 @@ public final class SseEncoder {
         if (!type.getKey().equals("type") || !type.getValue().isString() || !value.getValue().isString()) {
             return null;
         }
-        String typeName = type.getValue().stringValue();
-        String text = value.getValue().stringValue();
-        if (hasSurrogate(typeName) || hasSurrogate(value.getKey()) || hasSurrogate(text)) {
+        byte[] typeName = Json.quotedUtf8(type.getValue().stringValue());
+        byte[] name = Json.quotedUtf8(value.getKey());
+        byte[] text = Json.quotedUtf8(value.getValue().stringValue());
+        if (typeName == null || name == null || text == null) {
             return null;
         }
-        JsonStringEncoder quoting = JsonStringEncoder.getInstance();
-        byte[] quoted = quoting.quoteAsUTF8(text);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(DELTA_HEAD.length + quoted.length + 64);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(DELTA_HEAD.length + text.length + 64);
         out.writeBytes(DELTA_HEAD);
         out.writeBytes(Integer.toString(event.index()).getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(DELTA_TYPE);
-        out.writeBytes(quoting.quoteAsUTF8(typeName));
+        out.writeBytes(typeName);
         out.writeBytes(BETWEEN);
-        out.writeBytes(quoting.quoteAsUTF8(value.getKey()));
+        out.writeBytes(name);
         out.writeBytes(NAME_END);
-        out.writeBytes(quoted);
+        out.writeBytes(text);
         out.writeBytes(DELTA_END);
         return out.toByteArray();
-    }
-
-    private static boolean hasSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isSurrogate(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

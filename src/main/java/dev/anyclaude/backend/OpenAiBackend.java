@@ -4,8 +4,8 @@ import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.ApiException;
 import dev.anyclaude.api.Ids;
 import dev.anyclaude.api.Json;
-import dev.anyclaude.api.RepeatedStrings;
 import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.RepeatedStrings;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.openai.ChatChunkDecoder;
 import dev.anyclaude.openai.ChatCompletionDecoder;
@@ -36,9 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * events. A server that answers with a whole JSON completion instead is decoded too.
  */
 public final class OpenAiBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
     /** The long strings of upstream bodies, quoted once: each request repeats most of the previous one's. */
     private static final RepeatedStrings BODY_STRINGS = new RepeatedStrings();
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiBackend.class);
     /** A whole JSON completion; far above any real answer, it only bounds memory. */
     private static final int MAX_JSON = 64 * 1024 * 1024;
 
