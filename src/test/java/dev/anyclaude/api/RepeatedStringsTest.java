@@ -2,14 +2,13 @@ package dev.anyclaude.api;
 
 import dev.anyclaude.openai.ChatRequestMapper;
 import dev.anyclaude.openai.OpenAiFlavor;
+import dev.anyclaude.testing.Captures;
 import dev.anyclaude.openai.ClaudeCodeSessions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,16 +22,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class RepeatedStringsTest {
 
-    private static List<JsonNode> captures() throws IOException {
+    private static List<JsonNode> captures() {
         List<JsonNode> bodies = new ArrayList<>();
         for (String capture : List.of("01-print-mode-first-request.json", "02-print-mode-followup-after-tool-result.json",
                 "03-print-mode-parallel-tool-results.json", "04-toolsearch-followup.json", "09-subagent-request.json",
                 "11-websearch-side-request.json", "12-nonstreaming-fallback.json")) {
-            try (InputStream in = RepeatedStringsTest.class.getResourceAsStream("/captures/" + capture)) {
-                assertThat(in).as(capture).isNotNull();
-                JsonNode json = Json.parse(in.readAllBytes());
-                bodies.add(json.has("body") ? json.get("body") : json);
-            }
+            bodies.add(Captures.body(capture));
         }
         for (ClaudeCodeSessions.Session session : ClaudeCodeSessions.all()) {
             bodies.addAll(session.turns());
@@ -41,7 +36,7 @@ class RepeatedStringsTest {
     }
 
     @Test
-    void everyCapturedRequestMappedForEveryFlavourIsWrittenToTheSameBytesTwice() throws IOException {
+    void everyCapturedRequestMappedForEveryFlavourIsWrittenToTheSameBytesTwice() {
         RepeatedStrings strings = new RepeatedStrings();
         int compared = 0;
         for (int pass = 0; pass < 2; pass++) {

@@ -4,14 +4,13 @@ import dev.anyclaude.backend.TokenEstimator;
 import dev.anyclaude.openai.ChatRequestMapper;
 import dev.anyclaude.openai.ClaudeCodeSessions;
 import dev.anyclaude.openai.OpenAiFlavor;
+import dev.anyclaude.testing.Captures;
 import dev.anyclaude.testing.Fuzz;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +29,10 @@ class RequestJsonSharingTest {
     private static final List<byte[]> BODIES = new ArrayList<>();
 
     @BeforeAll
-    static void captures() throws IOException {
+    static void captures() {
         for (String capture : List.of("01-print-mode-first-request.json", "02-print-mode-followup-after-tool-result.json",
                 "03-print-mode-parallel-tool-results.json", "09-subagent-request.json", "11-websearch-side-request.json")) {
-            try (InputStream in = RequestJsonSharingTest.class.getResourceAsStream("/captures/" + capture)) {
-                assertThat(in).as(capture).isNotNull();
-                JsonNode json = Json.parse(in.readAllBytes());
-                BODIES.add(Json.bytes(json.has("body") ? json.get("body") : json));
-            }
+            BODIES.add(Json.bytes(Captures.body(capture)));
         }
     }
 

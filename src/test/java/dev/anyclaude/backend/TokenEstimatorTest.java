@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.api.RequestParser;
+import dev.anyclaude.testing.Captures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,7 +16,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -339,7 +339,7 @@ class TokenEstimatorTest {
             "03-print-mode-parallel-tool-results.json, 11924",
             "04-toolsearch-followup.json, 12062",
             "06-count-tokens-tools.json, 8756"})
-    void capturedClaudeCodeRequestsEstimateJustAboveQwen3(String file, long qwen3Tokens) throws IOException {
+    void capturedClaudeCodeRequestsEstimateJustAboveQwen3(String file, long qwen3Tokens) {
         byte[] body = capture(file);
         MessagesRequest request = RequestParser.parseCountTokens(body);
 
@@ -433,13 +433,7 @@ class TokenEstimatorTest {
         bytes[at + 1] = (byte) (value >>> 8);
     }
 
-    private static byte[] capture(String file) throws IOException {
-        try (InputStream in = TokenEstimatorTest.class.getResourceAsStream("/captures/" + file)) {
-            assertThat(in).as(file).isNotNull();
-            byte[] bytes = in.readAllBytes();
-            // Captures are stored either as the request body or as the recorded request around it.
-            var json = dev.anyclaude.api.Json.parse(bytes);
-            return json.has("body") ? dev.anyclaude.api.Json.bytes(json.get("body")) : bytes;
-        }
+    private static byte[] capture(String file) {
+        return dev.anyclaude.api.Json.bytes(Captures.body(file));
     }
 }

@@ -3,6 +3,7 @@ package dev.anyclaude.contract;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
+import dev.anyclaude.testing.Captures;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
@@ -24,7 +25,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,10 +61,7 @@ class RequestFuzzTest {
         upstream = FakeUpstream.start(RequestFuzzTest::answer);
         gateway = GatewayUnderTest.start(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI).withModel("m"));
         for (String capture : CAPTURES) {
-            try (InputStream in = RequestFuzzTest.class.getResourceAsStream("/captures/" + capture)) {
-                assertThat(in).as(capture).isNotNull();
-                SEEDS.add(Json.bytes(Json.parse(in.readAllBytes()).get("body")));
-            }
+            SEEDS.add(Json.bytes(Captures.body(capture)));
         }
         SEEDS.add(utf8("{\"model\":\"claude-x\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
         SEEDS.add(utf8("{\"model\":\"claude-x\",\"max_tokens\":64,\"stream\":true,\"system\":\"Be brief.\","
