@@ -49,6 +49,7 @@ public final class OpenAiBackend implements Backend {
     private final String name;
     private final TokenCounter counter;
     private final WarmStart warmStart;
+    private final String chatCompletionsUrl;
 
     public OpenAiBackend(GatewayConfig config, UpstreamHttp http, Map<String, String> env) {
         this(config, http, env, null);
@@ -59,6 +60,7 @@ public final class OpenAiBackend implements Backend {
         this.config = config;
         this.warmStart = warmStart;
         this.http = http;
+        this.chatCompletionsUrl = config.baseUrl() + "/chat/completions";
         this.flavor = OpenAiFlavor.resolve(config.flavor(), config.baseUrl());
         this.apiKey = config.apiKeyEnv() == null ? null : env.get(config.apiKeyEnv());
         this.name = "openai-compatible (" + flavor.name().toLowerCase(java.util.Locale.ROOT) + ")";
@@ -76,9 +78,14 @@ public final class OpenAiBackend implements Backend {
 
     @Override
     public UpstreamReply send(BackendCall call) {
-        Outgoing outgoing = outgoing(call);
         CallControl control = call.control();
-        HttpResponse<InputStream> response = http.send(outgoing.request(), name, control);
+        Outgoing outgoing;
+        HttpResponse<InputStream> response;
+        // the connection opens while the request is mapped and written
+        try (UpstreamHttp.EarlyConnection early = http.connectEarly(chatCompletionsUrl)) {
+            outgoing = outgoing(call);
+            response = http.send(outgoing.request(), name, control, early);
+        }
         if (response.statusCode() >= 400) {
             byte[] error = UpstreamHttp.readErrorBody(response.body());
             control.attemptEnded();
@@ -104,7 +111,7 @@ public final class OpenAiBackend implements Backend {
                 config.maxOutputTokens(), call.headers().sessionId()));
         Integer sentMaxTokens = body.has("max_tokens") ? Integer.valueOf(body.get("max_tokens").asInt())
                 : body.has("max_completion_tokens") ? Integer.valueOf(body.get("max_completion_tokens").asInt()) : null;
-        HttpRequest.Builder builder = http.request(config.baseUrl() + "/chat/completions")
+        HttpRequest.Builder builder = http.request(chatCompletionsUrl)
                 .header("content-type", "application/json")
                 .header("accept", "text/event-stream")
                 .POST(UpstreamHttp.body(BODY_STRINGS.bytes(body)));

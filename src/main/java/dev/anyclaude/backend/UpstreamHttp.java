@@ -4,13 +4,19 @@ import dev.anyclaude.api.ApiError;
 import dev.anyclaude.api.Json;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.ConnectedSocketChannelInfo;
+import io.helidon.webclient.api.ClientConnection;
+import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.api.ConnectedSocketInfo;
+import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.ConnectionListener;
 import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.TcpClientConnection;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientProtocolConfig;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -80,6 +86,8 @@ public final class UpstreamHttp implements AutoCloseable {
     /** The connections of the exchanges in flight, from connect until their response is closed. */
     private final Set<Connecting> open = ConcurrentHashMap.newKeySet();
     private volatile Http1Client client;
+    /** Opens the connections of {@link #connectEarly}, with the client's socket options; made with the client. */
+    private volatile WebClient connector;
     /** Ends a wait for response headers that takes too long; made with the client. */
     private ScheduledThreadPoolExecutor timer;
     private boolean closed;
@@ -99,6 +107,7 @@ public final class UpstreamHttp implements AutoCloseable {
     public synchronized void prepare() {
         if (!closed && client == null) {
             client = newClient();
+            connector = newConnector();
         }
     }
 
@@ -127,6 +136,7 @@ public final class UpstreamHttp implements AutoCloseable {
         synchronized (this) {
             if (client == null) {
                 client = newClient();
+                connector = newConnector();
                 if (closed) {
                     client.closeResource();
                 }
@@ -134,6 +144,19 @@ public final class UpstreamHttp implements AutoCloseable {
             return client;
         }
     }
+
+    /** Hands a new connection's socket to the exchange it is made for ({@link #CONNECTING}). */
+    private static final ConnectionListener TELLS_THE_EXCHANGE = new ConnectionListener() {
+        @Override
+        public void socketConnected(ConnectedSocketInfo info) {
+            connected(info);
+        }
+
+        @Override
+        public void socketChannelConnected(ConnectedSocketChannelInfo info) {
+            // the clients connect plain sockets
+        }
+    };
 
     private Http1Client newClient() {
         return Http1Client.builder()
@@ -148,18 +171,23 @@ public final class UpstreamHttp implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 // Connections are kept only for TLS upstreams (see keepAlive below)
                 .keepAlive(false)
-                .connectionListener(new ConnectionListener() {
-                    @Override
-                    public void socketConnected(ConnectedSocketInfo info) {
-                        connected(info);
-                    }
-
-                    @Override
-                    public void socketChannelConnected(ConnectedSocketChannelInfo info) {
-                        // the client connects plain sockets
-                    }
-                })
+                .connectionListener(TELLS_THE_EXCHANGE)
                 .protocolConfig(Http1ClientProtocolConfig.builder().maxHeaderSize(MAX_HEADER_BYTES).build())
+                .build();
+    }
+
+    /**
+     * What opens {@link #connectEarly}'s connections: the settings of {@link #newClient} that a connection's
+     * socket is made with (connect timeout, Nagle off, the listener that tells an exchange its socket), and no
+     * proxy, since an early connection is only made without one.
+     */
+    private WebClient newConnector() {
+        return WebClient.builder()
+                .connectTimeout(connectTimeout)
+                .readTimeout(headersTimeout)
+                .proxy(Proxy.noProxy())
+                .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .connectionListener(TELLS_THE_EXCHANGE)
                 .build();
     }
 
@@ -172,9 +200,12 @@ public final class UpstreamHttp implements AutoCloseable {
      * connection, a reverse lookup that for a LAN server given by its address is a DNS query on the request's path.
      */
     static Proxy proxy() {
-        boolean configured = Boolean.getBoolean("java.net.useSystemProxies")
+        return proxyConfigured() ? Proxy.create() : Proxy.noProxy();
+    }
+
+    private static boolean proxyConfigured() {
+        return Boolean.getBoolean("java.net.useSystemProxies")
                 || PROXY_PROPERTIES.stream().anyMatch(name -> !System.getProperty(name, "").isBlank());
-        return configured ? Proxy.create() : Proxy.noProxy();
     }
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
@@ -214,7 +245,7 @@ public final class UpstreamHttp implements AutoCloseable {
         Duration limit = request.timeout().orElse(headersTimeout);
         try {
             // without a control there is no work of ours during the exchange, so no LocalFailure
-            return exchange(request, limit, null);
+            return exchange(request, limit, null, EarlyConnection.NONE);
         } catch (RuntimeException e) {
             throw failure(e, request, backendName, limit);
         }
@@ -227,6 +258,16 @@ public final class UpstreamHttp implements AutoCloseable {
      * abort's error.
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName, CallControl control) {
+        return send(request, backendName, control, EarlyConnection.NONE);
+    }
+
+    /**
+     * As {@link #send(HttpRequest, String, CallControl)}, over {@code early} when it is a connection to the
+     * request's server (else as without it). A failed early connect fails the exchange as Helidon's own connect
+     * would have, with the same exception.
+     */
+    public HttpResponse<InputStream> send(HttpRequest request, String backendName, CallControl control,
+                                          EarlyConnection early) {
         control.attemptStarted();
         Duration headersLimit = request.timeout().orElse(headersTimeout);
         Waiter waiter = new Waiter();
@@ -247,7 +288,7 @@ public final class UpstreamHttp implements AutoCloseable {
             // that may be kept needs one: the pool's idle check closes a connection at its read timeout, and at
             // once for none.
             Duration socketLimit = keepAlive(request) ? KEPT_CONNECTION_READ_TIMEOUT : Duration.ZERO;
-            response = waiter.run(() -> exchange(request, socketLimit, control));
+            response = waiter.run(() -> exchange(request, socketLimit, control, early));
         } catch (LocalFailure e) {
             waiter.done(timer);
             control.attemptEnded();
@@ -307,13 +348,7 @@ public final class UpstreamHttp implements AutoCloseable {
             try {
                 return task.get();
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(e.getCause());
+                throw unwrapped(e);
             } catch (InterruptedException e) {
                 interrupt();
                 Thread.currentThread().interrupt();
@@ -364,11 +399,19 @@ public final class UpstreamHttp implements AutoCloseable {
      * length, so that {@code control}'s work for the wait (the token estimate) runs once it is on its way,
      * while the upstream reads it.
      */
-    private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control) {
-        Connecting connecting = new Connecting(open);
+    private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
+                                               EarlyConnection early) {
+        boolean useEarly = early.isFor(request.uri());
+        if (!useEarly) {
+            early.close();
+        }
+        Connecting connecting = useEarly ? early.connecting : new Connecting(open);
         CONNECTING.set(connecting);
         try {
-            return exchange(request, readTimeout, control, connecting);
+            if (useEarly) {
+                return exchange(request, readTimeout, control, connecting, early.take());
+            }
+            return exchange(request, readTimeout, control, connecting, null);
         } catch (RuntimeException | Error e) {
             // Helidon leaves a connection open when the response breaks off inside its status line or headers
             // (a header block over the limit, a malformed line): close it, or a server that keeps sending keeps it
@@ -391,6 +434,133 @@ public final class UpstreamHttp implements AutoCloseable {
         return "https".equalsIgnoreCase(request.uri().getScheme());
     }
 
+    /** What a task on another thread threw, as it was thrown there (its work throws no checked exceptions). */
+    private static RuntimeException unwrapped(ExecutionException e) {
+        if (e.getCause() instanceof Error error) {
+            throw error;
+        }
+        return e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+    }
+
+    /** No TLS on an early connection: only plain-HTTP upstreams get one. */
+    private static final Tls NO_TLS = Tls.builder().enabled(false).build();
+    private static final List<String> HTTP1 = List.of("http/1.1");
+
+    /**
+     * Starts opening a connection to {@code url}'s server on a virtual thread of its own, for a {@link #send} to
+     * that server to use, so that the connect (a loopback connect and Helidon's connection set-up, ~0.15 ms)
+     * overlaps the caller's remaining work (mapping and writing a Claude Code request's body, ~0.2 ms):
+     * docs/BENCHMARKS.md, ninth pass. Only for a plain-HTTP upstream reached without a proxy, whose exchanges
+     * each get a new connection anyway; a TLS upstream's connections are kept in the pool, and a proxy's are
+     * Helidon's to make. Otherwise, and for a URL that does not parse, {@link EarlyConnection#NONE}. The caller
+     * closes it, which lets go of a connection no exchange took.
+     */
+    public EarlyConnection connectEarly(String url) {
+        ClientUri uri;
+        try {
+            URI parsed = URI.create(url);
+            if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null || proxyConfigured()) {
+                return EarlyConnection.NONE;
+            }
+            uri = ClientUri.create(parsed);
+        } catch (IllegalArgumentException e) {
+            return EarlyConnection.NONE;
+        }
+        client();
+        WebClient web = connector;
+        if (web == null || isClosed()) {
+            return EarlyConnection.NONE;
+        }
+        ConnectionKey key = ConnectionKey.create(uri.scheme(), uri.host(), uri.port(), NO_TLS,
+                web.prototype().dnsResolver(), web.prototype().dnsAddressLookup(), Proxy.noProxy());
+        EarlyConnection early = new EarlyConnection(new Connecting(open), uri.scheme(), uri.host(), uri.port());
+        Thread.ofVirtual().name("upstream-connect").start(() -> {
+            CONNECTING.set(early.connecting);
+            try {
+                early.connection.complete(TcpClientConnection.create(web, key, HTTP1, connection -> false,
+                        connection -> { }).connect());
+            } catch (RuntimeException | Error e) {
+                early.connection.completeExceptionally(e);
+            } finally {
+                CONNECTING.remove();
+            }
+        });
+        return early;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * A connection being opened ahead of the exchange that takes it ({@link #connectEarly}). Closing it lets go
+     * of the connection unless an exchange took it (then the exchange's response closes it).
+     */
+    public static final class EarlyConnection implements AutoCloseable {
+        /** No early connection: the exchange connects as usual. */
+        public static final EarlyConnection NONE = new EarlyConnection(null, null, null, 0);
+
+        private final Connecting connecting;
+        private final String scheme;
+        private final String host;
+        private final int port;
+        private final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
+        private boolean taken;
+        private boolean closed;
+
+        private EarlyConnection(Connecting connecting, String scheme, String host, int port) {
+            this.connecting = connecting;
+            this.scheme = scheme;
+            this.host = host;
+            this.port = port;
+        }
+
+        /** Whether this is a connection to the server of {@code uri}, not yet taken or let go of. */
+        synchronized boolean isFor(URI uri) {
+            if (connecting == null || taken || closed) {
+                return false;
+            }
+            ClientUri other = ClientUri.create(uri);
+            return scheme.equalsIgnoreCase(other.scheme()) && host.equalsIgnoreCase(other.host())
+                    && port == other.port();
+        }
+
+        /**
+         * Waits for the connect and returns the connection, or throws what the connect threw. An interrupt
+         * (an abort, the headers' time limit) ends the wait; the connection is then closed once it is made.
+         */
+        ClientConnection take() {
+            synchronized (this) {
+                taken = true;
+            }
+            try {
+                return connection.get();
+            } catch (ExecutionException e) {
+                throw unwrapped(e);
+            } catch (InterruptedException e) {
+                connecting.close();
+                connection.thenAccept(ClientConnection::closeResource);
+                throw new UncheckedIOException(new java.io.InterruptedIOException(
+                        "interrupted while connecting to the upstream"));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (connecting == null) {
+                return;
+            }
+            synchronized (this) {
+                if (taken || closed) {
+                    return;
+                }
+                closed = true;
+            }
+            connecting.close();
+            connection.thenAccept(ClientConnection::closeResource);
+        }
+    }
+
     /**
      * A new connection is opened on the exchange's thread, where the client's connection listener finds this
      * and hands it the socket; a kept connection taken from the pool is not seen here.
@@ -401,6 +571,8 @@ public final class UpstreamHttp implements AutoCloseable {
     private static final class Connecting {
         private final Set<Connecting> open;
         private volatile Socket socket;
+        /** Closed before its socket connected (an early connection let go of, or aborted, mid-connect). */
+        private volatile boolean abandoned;
 
         Connecting(Set<Connecting> open) {
             this.open = open;
@@ -409,6 +581,9 @@ public final class UpstreamHttp implements AutoCloseable {
         void connected(Socket connected) {
             socket = connected;
             open.add(this);
+            if (abandoned) {
+                close();
+            }
         }
 
         /** The exchange is over and its connection is the pool's now. */
@@ -418,6 +593,7 @@ public final class UpstreamHttp implements AutoCloseable {
 
         /** Closes the connection, if there is one yet; the exchange on it fails, or its body ends. */
         void close() {
+            abandoned = true;
             open.remove(this);
             Socket opened = socket;
             if (opened != null) {
@@ -437,13 +613,17 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     }
 
+    /** @param connection the connection to send on, or null for the client's own (new or from its pool) */
     private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
-                                               Connecting connecting) {
+                                               Connecting connecting, ClientConnection connection) {
         boolean keepAlive = keepAlive(request);
         Http1ClientRequest out = client().method(Method.create(request.method()))
                 .uri(request.uri())
                 .keepAlive(keepAlive)
                 .readTimeout(readTimeout);
+        if (connection != null) {
+            out.connection(connection);
+        }
         out.headers(headers -> request.headers().map().forEach((name, values) ->
                 headers.add(HeaderNames.create(name), values.toArray(String[]::new))));
         byte[] body = bodyOf(request);
