@@ -166,18 +166,22 @@ final class LaunchCommand implements Callable<Integer> {
         Launched launched = new Launched();
         Thread safetyNet = new Thread(launched::stop, "anyclaude-launch-cleanup");
         Runtime.getRuntime().addShutdownHook(safetyNet);
+        // the probe (a JDK HTTP client, whose set-up cost ~0.1 s of a cold JVM) only when there is a server to wait for
         try (Signals signals = Signals.install(startup);
-             ServerProbe probe = new ServerProbe(Duration.ofSeconds(3))) {
+             ServerProbe probe = serverOptions == null ? null : new ServerProbe(Duration.ofSeconds(3))) {
             try {
                 if (serverOptions != null) {
                     launched.server = new ModelServer(serverOptions, probe, progress);
                     launched.server.start();
                 }
+                // the upstream is up (or not anyclaude's to start): ask it for the context window while the
+                // gateway starts
+                java.util.concurrent.Future<OptionalInt> window = discoverContextWindowInBackground(config);
                 GatewayServer server = GatewayServer.start(config, env, gateway.warmStart(spec));
                 launched.gateway = server;
                 ClaudeEnvironment settings = ClaudeEnvironment.forGateway(config, config.host(), server.port(),
                                 contextWindow == null ? OptionalInt.empty() : OptionalInt.of(contextWindow))
-                        .withDiscoveredContextWindow(discoverContextWindow(config));
+                        .withDiscoveredContextWindow(discovered(window));
                 Map<String, String> childEnv = settings.applyTo(env);
                 for (String removed : settings.removals(env)) {
                     err.println("anyclaude: " + removed + " is unset for claude: it would bypass the gateway");
@@ -265,6 +269,29 @@ final class LaunchCommand implements Callable<Integer> {
             LOG.info("context window not discovered: {}", e.getMessage());
         }
         return OptionalInt.empty();
+    }
+
+    /**
+     * {@link #discoverContextWindow} on a thread of its own, started as the gateway starts: the discovery makes an
+     * HTTP client (its TLS set-up alone is ~0.1 s of a new JVM) and asks the upstream, and run after the gateway
+     * it held claude's start up by 0.15-0.25 s on two CPUs (docs/BENCHMARKS.md, ninth pass).
+     */
+    private java.util.concurrent.Future<OptionalInt> discoverContextWindowInBackground(GatewayConfig config) {
+        java.util.concurrent.FutureTask<OptionalInt> task = new java.util.concurrent.FutureTask<>(
+                () -> discoverContextWindow(config));
+        Thread.ofPlatform().daemon().name("anyclaude-context-window").start(task);
+        return task;
+    }
+
+    /** The discovered window; an interrupt (a signal during start-up) ends the wait as it ends the others. */
+    private static OptionalInt discovered(java.util.concurrent.Future<OptionalInt> window) throws InterruptedException {
+        try {
+            return window.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // discoverContextWindow catches what the upstream can throw; anything else is a bug, not a window
+            LOG.warn("context window discovery failed", e.getCause());
+            return OptionalInt.empty();
+        }
     }
 
     /** Claude's arguments must come after {@code --}: a stray word before it is most likely a mistyped command. */
