@@ -466,7 +466,7 @@ public final class UpstreamHttp implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return EarlyConnection.NONE;
         }
-        client();
+        client(); // made with the client, when this is the first call
         WebClient web = connector;
         if (web == null || isClosed()) {
             return EarlyConnection.NONE;
