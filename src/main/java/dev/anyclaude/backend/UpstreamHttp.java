@@ -116,6 +116,11 @@ public final class UpstreamHttp implements AutoCloseable {
             timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("upstream-headers-timer")
                     .factory());
             timer.setRemoveOnCancelPolicy(true);
+            // A task due within the minute, always: the timer thread then sleeps towards it, and scheduling a
+            // request's limit (ten minutes by default) lands behind it without waking the thread. An empty queue
+            // made every schedule a wake-up of that thread, on the request's path (docs/BENCHMARKS.md, ninth
+            // pass). A limit under a minute still wakes it, as it must.
+            timer.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.MINUTES);
             if (closed) {
                 timer.shutdownNow();
             }
