@@ -115,6 +115,12 @@ public final class Watchdog implements AutoCloseable {
         stopped = true;
         if (thread != null) {
             LockSupport.unpark(thread);
+            Threads.awaitEnd(thread);
         }
+    }
+
+    /** Whether the watching thread still runs (for tests: a closed one has ended). */
+    boolean running() {
+        return thread != null && thread.isAlive();
     }
 }

@@ -1,5 +1,6 @@
 package dev.anyclaude.server;
 
+import dev.anyclaude.backend.Threads;
 import dev.anyclaude.stream.DownstreamGoneException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,12 @@ final class Heartbeats implements AutoCloseable {
     public void close() {
         stopped = true;
         LockSupport.unpark(thread);
+        Threads.awaitEnd(thread);
+    }
+
+    /** Whether the looking thread still runs (for tests: a closed one has ended). */
+    boolean running() {
+        return thread.isAlive();
     }
 
     /** One watched stream; closing it stops the watching (a write already started finishes). */

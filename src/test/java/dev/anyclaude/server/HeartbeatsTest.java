@@ -69,6 +69,16 @@ class HeartbeatsTest {
     }
 
     @Test
+    void closingEndsTheLookingThreadBeforeItReturns() {
+        Heartbeats other = new Heartbeats(INTERVAL);
+        assertThat(other.running()).isTrue();
+
+        other.close();
+
+        assertThat(other.running()).as("the looking thread, once close has returned").isFalse();
+    }
+
+    @Test
     void aSilentCommittedStreamGetsPingsUntilItsBeatIsClosed() throws Exception {
         Pings pings = new Pings(3);
         Heartbeats.Beat beat = heartbeats.watch(new Stream(pings, true), () -> false, () -> false, () -> { });

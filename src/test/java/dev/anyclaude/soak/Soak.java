@@ -60,7 +60,8 @@ public final class Soak {
 
     public record Report(int streams, int concurrency, long wallMillis, List<Outcome> outcomes,
                          long heapBeforeMb, long heapPeakMb, long heapAfterMb, int platformThreadsBefore,
-                         int platformThreadsAfter, int liveThreadsBefore, int liveThreadsAfter, int inFlightAfter, int activeCallsAfter, int upstreamActiveAfter) {
+                         int platformThreadsAfter, int liveThreadsBefore, int liveThreadsAfter, int inFlightAfter, int activeCallsAfter, int upstreamActiveAfter,
+                         List<String> threadsAdded) {
 
         public List<Outcome> invalid() {
             return outcomes.stream().filter(o -> !o.violations().isEmpty()).toList();
@@ -121,7 +122,8 @@ public final class Soak {
             var threads = ManagementFactory.getThreadMXBean();
             long heapBefore = memory.getHeapMemoryUsage().getUsed();
             int threadsBefore = threads.getThreadCount();
-            int liveBefore = liveThreads();
+            List<String> namesBefore = liveThreadNames();
+            int liveBefore = namesBefore.size();
             ConcurrentLinkedQueue<Outcome> results = new ConcurrentLinkedQueue<>();
             long[] heapPeak = {heapBefore};
             long wallStart = System.nanoTime();
@@ -178,29 +180,44 @@ public final class Soak {
                 // reported below as a number, so the whole report is printed
             }
             int upstreamActive = fake.activeExchangeCount();
-            int liveAfter = liveThreads();
+            List<String> namesAfter = liveThreadNames();
+            int liveAfter = namesAfter.size();
             System.gc();
             long heapAfter = memory.getHeapMemoryUsage().getUsed();
             return new Report(streams, concurrency, wallMillis, List.copyOf(results), heapBefore >> 20,
                     heapPeak[0] >> 20, heapAfter >> 20, threadsBefore, threads.getThreadCount(), liveBefore, liveAfter,
-                    inFlight, activeCalls, upstreamActive);
+                    inFlight, activeCalls, upstreamActive, added(namesBefore, namesAfter));
         }
     }
 
-    /** All live threads, virtual ones included (the JDK's JSON thread dump is the one place that lists them). */
-    static int liveThreads() {
+    /** The names in {@code after} that {@code before} does not account for (each name counted as often as it occurs). */
+    static List<String> added(List<String> before, List<String> after) {
+        List<String> left = new ArrayList<>(after);
+        before.forEach(left::remove);
+        return left;
+    }
+
+    /**
+     * The names of all live threads, virtual ones included (the JDK's JSON thread dump is the one place that lists
+     * them); an unnamed thread is listed by its id, so that a leak says what leaked.
+     */
+    static List<String> liveThreadNames() {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("soak-threads", ".json");
             java.nio.file.Files.delete(file);
             try {
                 ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
                         .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-                int count = 0;
+                List<String> names = new ArrayList<>();
                 for (var container : Json.parse(java.nio.file.Files.readAllBytes(file)).path("threadDump")
                         .path("threadContainers")) {
-                    count += container.path("threads").size();
+                    for (var thread : container.path("threads")) {
+                        String name = thread.path("name").asString("");
+                        names.add(name.isEmpty() ? container.path("container").asString("") + " #"
+                                + thread.path("tid").asString("") : name);
+                    }
                 }
-                return count;
+                return names;
             } finally {
                 java.nio.file.Files.deleteIfExists(file);
             }
