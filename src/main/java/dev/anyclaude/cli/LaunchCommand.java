@@ -36,6 +36,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * {@code anyclaude [options] [-- claude-args...]}, the default command: starts the gateway in-process on a free
@@ -176,7 +179,7 @@ final class LaunchCommand implements Callable<Integer> {
                 }
                 // the upstream is up (or not anyclaude's to start): ask it for the context window while the
                 // gateway starts
-                java.util.concurrent.Future<OptionalInt> window = discoverContextWindowInBackground(config);
+                Future<OptionalInt> window = discoverContextWindowInBackground(config);
                 GatewayServer server = GatewayServer.start(config, env, gateway.warmStart(spec));
                 launched.gateway = server;
                 ClaudeEnvironment settings = ClaudeEnvironment.forGateway(config, config.host(), server.port(),
@@ -276,18 +279,18 @@ final class LaunchCommand implements Callable<Integer> {
      * HTTP client (its TLS set-up alone is ~0.1 s of a new JVM) and asks the upstream, and run after the gateway
      * it held claude's start up by 0.15-0.25 s on two CPUs (docs/BENCHMARKS.md, ninth pass).
      */
-    private java.util.concurrent.Future<OptionalInt> discoverContextWindowInBackground(GatewayConfig config) {
-        java.util.concurrent.FutureTask<OptionalInt> task = new java.util.concurrent.FutureTask<>(
+    private Future<OptionalInt> discoverContextWindowInBackground(GatewayConfig config) {
+        FutureTask<OptionalInt> task = new FutureTask<>(
                 () -> discoverContextWindow(config));
         Thread.ofPlatform().daemon().name("anyclaude-context-window").start(task);
         return task;
     }
 
     /** The discovered window; an interrupt (a signal during start-up) ends the wait as it ends the others. */
-    private static OptionalInt discovered(java.util.concurrent.Future<OptionalInt> window) throws InterruptedException {
+    private static OptionalInt discovered(Future<OptionalInt> window) throws InterruptedException {
         try {
             return window.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             // discoverContextWindow catches what the upstream can throw; anything else is a bug, not a window
             LOG.warn("context window discovery failed", e.getCause());
             return OptionalInt.empty();
