@@ -86,7 +86,10 @@ public final class UpstreamHttp implements AutoCloseable {
     /** The connections of the exchanges in flight, from connect until their response is closed. */
     private final Set<Connecting> open = ConcurrentHashMap.newKeySet();
     private volatile Http1Client client;
-    /** Opens the connections of {@link #connectEarly}, with the client's socket options; made with the client. */
+    /**
+     * Opens the connections of {@link #connectEarly}, with the client's socket options; made with the client,
+     * null when the client goes through a proxy (whose connections are Helidon's to make).
+     */
     private volatile WebClient connector;
     /** Ends a wait for response headers that takes too long; made with the client. */
     private ScheduledThreadPoolExecutor timer;
@@ -106,8 +109,7 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public synchronized void prepare() {
         if (!closed && client == null) {
-            client = newClient();
-            connector = newConnector();
+            makeClient();
         }
     }
 
@@ -140,8 +142,7 @@ public final class UpstreamHttp implements AutoCloseable {
         }
         synchronized (this) {
             if (client == null) {
-                client = newClient();
-                connector = newConnector();
+                makeClient();
                 if (closed) {
                     client.closeResource();
                 }
@@ -163,14 +164,24 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     };
 
-    private Http1Client newClient() {
+    /**
+     * Makes the client and, for connections made without a proxy, {@link #connectEarly}'s connector: the proxy
+     * settings are read once, for both. The caller holds the lock.
+     */
+    private void makeClient() {
+        Proxy proxy = proxy();
+        client = newClient(proxy);
+        connector = proxy.type() == Proxy.ProxyType.NONE ? newConnector() : null;
+    }
+
+    private Http1Client newClient(Proxy proxy) {
         return Http1Client.builder()
                 .connectTimeout(connectTimeout)
                 .readTimeout(headersTimeout)
                 .followRedirects(false)
                 // a body is sent at once: no round trip to ask a local server whether it wants it
                 .sendExpectContinue(false)
-                .proxy(proxy())
+                .proxy(proxy)
                 .shareConnectionCache(false)
                 // each request and each write goes out at once (Helidon's default keeps Nagle's algorithm on)
                 .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -205,12 +216,9 @@ public final class UpstreamHttp implements AutoCloseable {
      * connection, a reverse lookup that for a LAN server given by its address is a DNS query on the request's path.
      */
     static Proxy proxy() {
-        return proxyConfigured() ? Proxy.create() : Proxy.noProxy();
-    }
-
-    private static boolean proxyConfigured() {
-        return Boolean.getBoolean("java.net.useSystemProxies")
+        boolean configured = Boolean.getBoolean("java.net.useSystemProxies")
                 || PROXY_PROPERTIES.stream().anyMatch(name -> !System.getProperty(name, "").isBlank());
+        return configured ? Proxy.create() : Proxy.noProxy();
     }
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
@@ -464,14 +472,14 @@ public final class UpstreamHttp implements AutoCloseable {
         ClientUri uri;
         try {
             URI parsed = URI.create(url);
-            if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null || proxyConfigured()) {
+            if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null) {
                 return EarlyConnection.NONE;
             }
             uri = ClientUri.create(parsed);
         } catch (IllegalArgumentException e) {
             return EarlyConnection.NONE;
         }
-        client(); // made with the client, when this is the first call
+        client(); // made with the client, when this is the first call; none through a proxy
         WebClient web = connector;
         if (web == null || isClosed()) {
             return EarlyConnection.NONE;

@@ -179,6 +179,23 @@ class UpstreamHttpEarlyConnectionTest {
     }
 
     @Test
+    void noEarlyConnectionWhenTheClientGoesThroughAProxy() {
+        String before = System.getProperty("http.proxyHost");
+        System.setProperty("http.proxyHost", "127.0.0.1");
+        try {
+            UpstreamHttp http = http(BOUND);
+            assertThat(http.connectEarly("http://127.0.0.1:9/v1/chat/completions"))
+                    .isSameAs(UpstreamHttp.EarlyConnection.NONE);
+        } finally {
+            if (before == null) {
+                System.clearProperty("http.proxyHost");
+            } else {
+                System.setProperty("http.proxyHost", before);
+            }
+        }
+    }
+
+    @Test
     void noEarlyConnectionForTlsOrAnUnparsableUrl() {
         UpstreamHttp http = http(BOUND);
         assertThat(http.connectEarly("https://127.0.0.1:9/v1/chat/completions")).isSameAs(UpstreamHttp.EarlyConnection.NONE);
