@@ -39,6 +39,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -83,6 +85,15 @@ public final class UpstreamHttp implements AutoCloseable {
 
     private final Duration connectTimeout;
     private final Duration headersTimeout;
+    /** Makes {@link #tls}. */
+    private final Supplier<Tls> tlsMaker;
+    /**
+     * The TLS set-up of https exchanges (trusted certificates, protocols), made on the first one. The clients
+     * themselves are made without TLS: its set-up (the JDK's TLS context and its trust store) cost 0.1-0.15 s
+     * of CPU in a JVM that has just started, and a plain-HTTP upstream, a local server, never needs it
+     * (docs/BENCHMARKS.md, tenth pass).
+     */
+    private volatile Tls tls;
     /** The connections of the exchanges in flight, from connect until their response is closed. */
     private final Set<Connecting> open = ConcurrentHashMap.newKeySet();
     private volatile Http1Client client;
@@ -96,21 +107,48 @@ public final class UpstreamHttp implements AutoCloseable {
     private boolean closed;
 
     public UpstreamHttp(Duration connectTimeout, Duration headersTimeout) {
+        this(connectTimeout, headersTimeout, () -> Tls.builder().build());
+    }
+
+    /** @param tls makes the TLS set-up of https exchanges, once, on the first (tests: one trusting their server) */
+    UpstreamHttp(Duration connectTimeout, Duration headersTimeout, Supplier<Tls> tls) {
         this.connectTimeout = connectTimeout;
         this.headersTimeout = headersTimeout;
-        // made on first use or by prepare(): the client's set-up (TLS defaults, media support) is not needed
-        // for the gateway to start listening
+        this.tlsMaker = tls;
+        // made on first use or by prepare(): the client's set-up (media support, and TLS for an https upstream)
+        // is not needed for the gateway to start listening
     }
 
     /**
-     * Makes the client now unless it exists or this is closed: the gateway calls it on a background thread
-     * once it listens, so that the first request does not wait for the client's set-up. Ordered with
-     * {@link #close} by the lock: a client made here is one that close stops.
+     * Makes the client now unless it exists or this is closed, and the TLS set-up when one of {@code upstreams}
+     * (the URLs the gateway sends to) is https: the gateway calls it on a background thread once it listens, so
+     * that the first request does not wait for either. Ordered with {@link #close} by the lock: a client made
+     * here is one that close stops.
      */
-    public synchronized void prepare() {
+    public synchronized void prepare(Collection<String> upstreams) {
         if (!closed && client == null) {
             makeClient();
         }
+        if (!closed && upstreams.stream().anyMatch(url -> url.regionMatches(true, 0, "https:", 0, 6))) {
+            tls();
+        }
+    }
+
+    /** True once the TLS set-up of https exchanges has been made. */
+    synchronized boolean tlsMade() {
+        return tls != null;
+    }
+
+    /** The TLS the client and the early connector were made with (for tests: none), once made. */
+    synchronized List<Tls> clientsTls() {
+        List<Tls> made = new ArrayList<>();
+        if (client != null) {
+            made.add(client.prototype().tls());
+        }
+        if (connector != null) {
+            made.add(connector.prototype().tls());
+        }
+        return made;
     }
 
     private synchronized ScheduledThreadPoolExecutor timer() {
@@ -179,6 +217,8 @@ public final class UpstreamHttp implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .readTimeout(headersTimeout)
                 .followRedirects(false)
+                // TLS is set per https exchange (see tls): made here, its set-up would be paid by every gateway
+                .tls(NO_TLS)
                 // a body is sent at once: no round trip to ask a local server whether it wants it
                 .sendExpectContinue(false)
                 .proxy(proxy)
@@ -202,6 +242,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .readTimeout(headersTimeout)
                 .proxy(Proxy.noProxy())
+                .tls(NO_TLS)
                 .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .connectionListener(TELLS_THE_EXCHANGE)
                 .build();
@@ -444,7 +485,25 @@ public final class UpstreamHttp implements AutoCloseable {
      * answer is left unread after its last event, so its connection closes anyway.
      */
     private static boolean keepAlive(HttpRequest request) {
+        return isHttps(request);
+    }
+
+    private static boolean isHttps(HttpRequest request) {
         return "https".equalsIgnoreCase(request.uri().getScheme());
+    }
+
+    /** The TLS set-up of https exchanges: made by the first, shared by all (their kept connections are keyed by it). */
+    private Tls tls() {
+        Tls made = tls;
+        if (made == null) {
+            synchronized (this) {
+                if (tls == null) {
+                    tls = tlsMaker.get();
+                }
+                made = tls;
+            }
+        }
+        return made;
     }
 
     /** What a task on another thread threw, as it was thrown there (its work throws no checked exceptions). */
@@ -455,7 +514,7 @@ public final class UpstreamHttp implements AutoCloseable {
         return e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
     }
 
-    /** No TLS on an early connection: only plain-HTTP upstreams get one. */
+    /** The clients' own TLS: none (an early connection is only made to a plain-HTTP upstream; https sets its own). */
     private static final Tls NO_TLS = Tls.builder().enabled(false).build();
     private static final List<String> HTTP1 = List.of("http/1.1");
 
@@ -634,6 +693,9 @@ public final class UpstreamHttp implements AutoCloseable {
                 .uri(request.uri())
                 .keepAlive(keepAlive)
                 .readTimeout(readTimeout);
+        if (isHttps(request)) {
+            out.tls(tls());
+        }
         if (connection != null) {
             out.connection(connection);
         }
@@ -845,12 +907,22 @@ public final class UpstreamHttp implements AutoCloseable {
                     + " upstream is not reachable at " + where + " (connection refused)"),
                     UpstreamException.Kind.CONNECT, 0, null, e);
         }
+        if (io instanceof SSLHandshakeException) {
+            LOG.warn("{}: TLS handshake with {} failed: {}", backendName, where, io.toString());
+            return new UpstreamException(ApiError.overloaded(backendName + " upstream's TLS handshake failed ("
+                    + where + "): " + reason(io) + UNTRUSTED_HINT), UpstreamException.Kind.IO, 0, null, e);
+        }
         // e.g. a server that closes without answering, or whose headers never end
         String reason = io != null ? reason(io) : e.getMessage() == null ? "protocol error" : e.getMessage();
         LOG.warn("{}: upstream connection failed: {}", backendName, io != null ? io.toString() : e.toString());
         return new UpstreamException(ApiError.overloaded(backendName + " upstream connection failed: " + reason),
                 UpstreamException.Kind.IO, 0, null, e);
     }
+
+    /** What to do about a certificate the JVM does not trust (a private CA's, a TLS-inspecting proxy's). */
+    static final String UNTRUSTED_HINT = "; if the server's certificate is signed by a CA of your own, give the JVM a "
+            + "trust store with it: ANYCLAUDE_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE "
+            + "-Djavax.net.ssl.trustStorePassword=PASSWORD\"";
 
     private static UpstreamException headersTimedOut(String backendName, Duration limit, Throwable cause) {
         return new UpstreamException(new ApiError(504, "timeout_error", backendName

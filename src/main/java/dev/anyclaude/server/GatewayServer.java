@@ -11,6 +11,7 @@ import dev.anyclaude.backend.TokenEstimator;
 import dev.anyclaude.backend.UpstreamHttp;
 import dev.anyclaude.backend.Watchdog;
 import dev.anyclaude.backend.WarmStart;
+import dev.anyclaude.config.Fallback;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.route.Backends;
 import dev.anyclaude.route.ModelMap;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -166,7 +169,7 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use, or the address not one of this machine's?)");
         }
-        warmUpInBackground(http);
+        warmUpInBackground(http, upstreams(config));
         GatewayServer gateway = new GatewayServer(server, http, heartbeats, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
                 config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
@@ -175,20 +178,27 @@ public final class GatewayServer implements AutoCloseable {
         return gateway;
     }
 
+    /** Every base URL the gateway may send to: the replicas and the fallbacks'. */
+    static List<String> upstreams(GatewayConfig config) {
+        List<String> urls = new ArrayList<>(config.baseUrls());
+        config.resilience().fallbacks().stream().map(Fallback::baseUrl).filter(Objects::nonNull).forEach(urls::add);
+        return urls;
+    }
+
     /**
-     * The estimator loads its BPE vocabulary on first use (~0.5 s), and the upstream client sets up TLS when it
-     * is made (~0.1 s): both once the gateway listens, in the background, not on the first request. On one
+     * The estimator loads its BPE vocabulary on first use (~0.5 s), and the upstream client's TLS set-up (for an
+     * https upstream) takes ~0.1 s: both once the gateway listens, in the background, not on the first request. On one
      * platform thread: requests run on virtual threads, whose carriers are as many as the CPUs, and a virtual
      * thread busy with CPU work keeps its carrier until it blocks; two warm-ups on virtual threads held both
      * carriers of a 2-CPU machine and the first request to a new gateway waited 130-240 ms for one
      * (docs/BENCHMARKS.md, start-up). A platform thread is time-sliced by the OS with the carriers instead, and
      * one of them leaves the other CPU to requests.
      */
-    private static void warmUpInBackground(UpstreamHttp http) {
+    private static void warmUpInBackground(UpstreamHttp http, List<String> upstreams) {
         Thread.ofPlatform().daemon().name("gateway-warm-up").start(() -> {
             try {
                 TokenEstimator.estimate(RequestParser.parseCountTokens(WARM_UP_REQUEST));
-                http.prepare();
+                http.prepare(upstreams);
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("warming the gateway up in the background failed; the first request will: {}", e.toString());
             }

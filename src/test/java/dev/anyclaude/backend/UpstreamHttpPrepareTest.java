@@ -14,9 +14,9 @@ class UpstreamHttpPrepareTest {
         try (UpstreamHttp http = new UpstreamHttp(Duration.ofSeconds(1), Duration.ofSeconds(1))) {
             assertThat(http.prepared()).as("made before prepare").isFalse();
 
-            http.prepare();
+            http.prepare(java.util.List.of());
             assertThat(http.prepared()).isTrue();
-            http.prepare();
+            http.prepare(java.util.List.of());
             assertThat(http.prepared()).isTrue();
         }
     }
@@ -26,7 +26,7 @@ class UpstreamHttpPrepareTest {
         UpstreamHttp http = new UpstreamHttp(Duration.ofSeconds(1), Duration.ofSeconds(1));
 
         http.close();
-        http.prepare();
+        http.prepare(java.util.List.of());
 
         assertThat(http.prepared()).as("a client made by a prepare after close").isFalse();
     }

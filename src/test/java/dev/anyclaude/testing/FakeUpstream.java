@@ -31,18 +31,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * A scripted upstream HTTP/1.1 server on a raw socket, bound to loopback only. It records every request and
  * answers from a handler, writing the body in pieces (whole, one byte at a time, or seeded random sizes) and
  * flushing each piece, framed with a Content-Length, chunked encoding or by closing the connection. It can
  * also misbehave the way real servers do: stall until the test releases a {@link Gate}, reset the connection
- * in the middle of the body, or close without answering. {@link #close()} stops every thread and socket it
- * started.
+ * in the middle of the body, or close without answering. {@link #startTls} makes it an https server (with
+ * {@link TestTls}'s certificate), as hosted APIs are. {@link #close()} stops every thread and socket it started.
  */
 public final class FakeUpstream implements AutoCloseable {
 
     private final ServerSocket server;
+    private final boolean tls;
     private final Thread acceptor;
     private volatile Function<RecordedRequest, Reply> handler;
     private volatile boolean closed;
@@ -55,9 +57,10 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger activeExchanges = new AtomicInteger();
 
-    private FakeUpstream(int port, Function<RecordedRequest, Reply> handler) throws IOException {
+    private FakeUpstream(int port, Function<RecordedRequest, Reply> handler, SSLContext tls) throws IOException {
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.server = new ServerSocket();
+        this.tls = tls != null;
+        this.server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         this.acceptor = Thread.ofVirtual().name("fake-upstream-accept-" + server.getLocalPort()).unstarted(this::acceptLoop);
         threads.add(acceptor);
@@ -72,9 +75,21 @@ public final class FakeUpstream implements AutoCloseable {
     /** Starts a server on 127.0.0.1:{@code port} (0: an ephemeral one), as a model server a script starts. */
     public static FakeUpstream start(int port, Function<RecordedRequest, Reply> handler) {
         try {
-            return new FakeUpstream(port, handler);
+            return new FakeUpstream(port, handler, null);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start fake upstream on port " + port, e);
+        }
+    }
+
+    /**
+     * Starts an https server on 127.0.0.1 with an ephemeral port, whose certificate is {@code tls}'s (e.g.
+     * {@link TestTls#serverContext()}). Replies are written as over plain HTTP, through the TLS connection.
+     */
+    public static FakeUpstream startTls(SSLContext tls, Function<RecordedRequest, Reply> handler) {
+        try {
+            return new FakeUpstream(0, handler, Objects.requireNonNull(tls, "tls"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start https fake upstream", e);
         }
     }
 
@@ -87,9 +102,9 @@ public final class FakeUpstream implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    /** {@code http://127.0.0.1:PORT} ({@code https://} for {@link #startTls}), without a trailing slash. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port();
     }
 
     /** The requests received so far, in arrival order. */

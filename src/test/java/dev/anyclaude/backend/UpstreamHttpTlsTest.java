@@ -1,0 +1,152 @@
+package dev.anyclaude.backend;
+
+import dev.anyclaude.testing.FakeUpstream;
+import dev.anyclaude.testing.FakeUpstream.Reply;
+import dev.anyclaude.testing.TestTls;
+import io.helidon.common.tls.Tls;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * https upstreams (OpenRouter, OpenAI, Anthropic) through {@link UpstreamHttp}, against a loopback https fake with
+ * a certificate of the test's own: the TLS set-up is made by the first https exchange only (a gateway in front of
+ * a plain-HTTP local server never pays for it), shared by the exchanges after it, whose connection is kept; an
+ * upstream whose certificate the JVM does not trust fails the request with what went wrong.
+ */
+class UpstreamHttpTlsTest {
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T closeable) {
+        started.add(closeable);
+        return closeable;
+    }
+
+    /** Makes the test's TLS set-up and counts how often it was asked to. */
+    private static final class CountingTls implements Supplier<Tls> {
+        final AtomicInteger made = new AtomicInteger();
+
+        @Override
+        public Tls get() {
+            made.incrementAndGet();
+            return TestTls.get().clientTls();
+        }
+    }
+
+    private static String get(UpstreamHttp http, String url) {
+        HttpResponse<byte[]> response = http.sendSmall(http.request(url).GET().build(), "test");
+        assertThat(response.statusCode()).isEqualTo(200);
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anHttpsUpstreamIsAnsweredOverOneKeptConnection() {
+        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
+                request -> Reply.json(200, "{\"data\":[]}")));
+        CountingTls tls = new CountingTls();
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
+
+        assertThat(upstream.baseUrl()).startsWith("https://");
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(http, upstream.baseUrl() + "/v1/models")).isEqualTo("{\"data\":[]}");
+        }
+
+        assertThat(upstream.requests("/v1/models")).hasSize(3);
+        assertThat(upstream.connections()).as("TLS connections (each a handshake of several round trips)")
+                .isEqualTo(1);
+        assertThat(tls.made).as("TLS set-ups made").hasValue(1);
+    }
+
+    @Test
+    void aPlainHttpUpstreamNeverSetsUpTls() {
+        FakeUpstream upstream = started(FakeUpstream.start(request -> Reply.json(200, "{\"data\":[]}")));
+        CountingTls tls = new CountingTls();
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
+
+        http.prepare(List.of(upstream.baseUrl() + "/v1"));
+        get(http, upstream.baseUrl() + "/v1/models");
+        try (UpstreamHttp.EarlyConnection early = http.connectEarly(upstream.baseUrl() + "/v1/models")) {
+            assertThat(early).isNotSameAs(UpstreamHttp.EarlyConnection.NONE);
+        }
+
+        assertThat(http.prepared()).isTrue();
+        assertThat(tls.made).as("TLS set-ups made for plain-HTTP exchanges").hasValue(0);
+        assertThat(http.tlsMade()).isFalse();
+        // nor did Helidon make its default one for the client or the connector
+        assertThat(http.clientsTls()).hasSize(2).noneMatch(Tls::enabled);
+    }
+
+    @Test
+    void prepareMakesTheTlsSetUpWhenAnUpstreamIsHttps() {
+        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
+                request -> Reply.json(200, "{\"data\":[]}")));
+        CountingTls tls = new CountingTls();
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
+
+        http.prepare(List.of("http://127.0.0.1:9/v1", upstream.baseUrl().toUpperCase(java.util.Locale.ROOT) + "/v1"));
+        assertThat(http.tlsMade()).isTrue();
+        assertThat(tls.made).hasValue(1);
+
+        get(http, upstream.baseUrl() + "/v1/models");
+        assertThat(tls.made).as("the first exchange uses the prepared set-up").hasValue(1);
+    }
+
+    @Test
+    void anUntrustedCertificateFailsTheRequestWithTheReason() {
+        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
+                request -> Reply.json(200, "{\"data\":[]}")));
+        // the gateway's own TLS set-up: the JVM's trusted certificates, which do not include the test's
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND));
+
+        UpstreamException failure = catchThrowableOfType(UpstreamException.class,
+                () -> http.sendSmall(http.request(upstream.baseUrl() + "/v1/models").GET().build(), "test"));
+
+        assertThat(failure).as("the request fails").isNotNull();
+        assertThat(failure.kind()).isEqualTo(UpstreamException.Kind.IO);
+        assertThat(failure.getMessage()).contains("TLS handshake failed (" + upstream.baseUrl() + ")")
+                .contains("certification path").contains("-Djavax.net.ssl.trustStore=");
+        assertThat(upstream.requests()).as("requests that reached the server").isEmpty();
+    }
+
+    @Test
+    void aTrustStoreGivenToTheJvmMakesAPrivateCertificateTrusted(@TempDir Path dir) {
+        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
+                request -> Reply.json(200, "{\"data\":[]}")));
+        Path store = dir.resolve("trust.p12");
+        TestTls.get().writeTrustStore(store);
+        Map<String, String> properties = Map.of("javax.net.ssl.trustStore", store.toString(),
+                "javax.net.ssl.trustStorePassword", TestTls.TRUST_STORE_PASSWORD,
+                "javax.net.ssl.trustStoreType", "PKCS12");
+        properties.forEach(System::setProperty);
+        try {
+            // what the error's hint says to do (ANYCLAUDE_JAVA_OPTS sets these for the gateway's JVM)
+            UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND));
+
+            assertThat(get(http, upstream.baseUrl() + "/v1/models")).isEqualTo("{\"data\":[]}");
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+    }
+}
