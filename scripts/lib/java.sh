@@ -37,6 +37,7 @@ anyclaude_java_ok() {
     [ -n "$major" ] && [ "$major" -ge 21 ]
 }
 
+# Sets JAVA_HOME (and PATH) to the JDK found, and anyclaude_java_feature to its feature version (25, ...).
 anyclaude_find_java() {
     local candidate home best="" best_major=0 major
     if [ -n "${JAVA_HOME:-}" ] && anyclaude_java_ok "$JAVA_HOME/bin/java"; then
@@ -67,6 +68,7 @@ anyclaude_find_java() {
         return 1
     fi
     export JAVA_HOME="$home"
+    anyclaude_java_feature="$(anyclaude_java_major "$JAVA_HOME/bin/java")"
     case ":$PATH:" in
         *":$JAVA_HOME/bin:"*) ;;
         *) export PATH="$JAVA_HOME/bin:$PATH" ;;
