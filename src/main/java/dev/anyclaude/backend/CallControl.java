@@ -136,29 +136,7 @@ public final class CallControl implements AutoCloseable {
 
     /** Wraps a response body so each read counts as progress and an abort closes it. */
     public InputStream watch(InputStream body) {
-        AtomicBoolean closed = new AtomicBoolean();
-        InputStream watched = new FilterInputStream(body) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                bytesRead();
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                bytesRead();
-                return n;
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (closed.compareAndSet(false, true)) {
-                    super.close();
-                }
-            }
-        };
+        Watched watched = new Watched(body);
         onAbort(() -> {
             try {
                 watched.close();
@@ -167,6 +145,41 @@ public final class CallControl implements AutoCloseable {
             }
         });
         return watched;
+    }
+
+    /** A body whose reads count as this call's progress ({@link #watch}). */
+    final class Watched extends FilterInputStream {
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Watched(InputStream body) {
+            super(body);
+        }
+
+        /** The body itself, for reading past the end of the call's content ({@link UpstreamHttp#finishReading}). */
+        InputStream unwatched() {
+            return in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            bytesRead();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            bytesRead();
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed.compareAndSet(false, true)) {
+                super.close();
+            }
+        }
     }
 
     // ---- deadlines ----------------------------------------------------------------------------------------

@@ -195,7 +195,14 @@ public final class OpenAiBackend implements Backend {
         @Override
         public void pump(ModelEventSink sink) {
             try {
-                SseBody.pump(body, new ChatChunkDecoder(control.observing(sink), Ids::toolUse), name, control);
+                ChatChunkDecoder decoder = new ChatChunkDecoder(control.observing(sink), Ids::toolUse);
+                SseBody.pump(body, decoder, name, control);
+                if (decoder.completed() && !control.aborted() && closed.compareAndSet(false, true)
+                        && !http.finishReading(body)) {
+                    // the answer is complete, and its connection is not one to keep (finishReading reads the
+                    // rest of one that is, after [DONE], and closes it)
+                    closeBody();
+                }
             } finally {
                 control.attemptEnded();
                 close();
@@ -205,11 +212,15 @@ public final class OpenAiBackend implements Backend {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // nothing more to release
-                }
+                closeBody();
+            }
+        }
+
+        private void closeBody() {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // nothing more to release
             }
         }
     }

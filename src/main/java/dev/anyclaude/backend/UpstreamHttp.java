@@ -52,6 +52,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,10 @@ public final class UpstreamHttp implements AutoCloseable {
     private static final Duration KEPT_CONNECTION_READ_TIMEOUT = Duration.ofHours(1);
     /** Response header block limit: far above what servers send, it only bounds memory. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** The most of a response {@link #finishReading} reads after the caller is done with it. */
+    static final int MAX_REST_BYTES = 64 * 1024;
+    /** How long {@link #finishReading} waits for the rest of a response before closing its connection instead. */
+    static final Duration REST_WAIT = Duration.ofMillis(500);
 
     private final Duration connectTimeout;
     private final Duration headersTimeout;
@@ -260,6 +265,62 @@ public final class UpstreamHttp implements AutoCloseable {
         boolean configured = Boolean.getBoolean("java.net.useSystemProxies")
                 || PROXY_PROPERTIES.stream().anyMatch(name -> !System.getProperty(name, "").isBlank());
         return configured ? Proxy.create() : Proxy.noProxy();
+    }
+
+    /**
+     * Takes over a response whose content the caller has all of (a Chat Completions stream after {@code [DONE]}:
+     * the end of the chunked body follows) when its connection may be kept (https): a virtual thread of its own
+     * reads the rest and closes it, so that the connection goes back to the pool instead of being closed, and the
+     * next request to a cloud upstream skips the TLS handshake, several round trips. Helidon keeps a connection
+     * only once its response was read to the end, and for a chunked body it does not read the rest itself. At
+     * most {@link #MAX_REST_BYTES}, arriving within {@link #REST_WAIT}: otherwise the connection is closed, as it
+     * would have been (an interrupt ends the wait, and closes the blocked socket of the virtual thread). The
+     * caller's own work is not held up by any of it.
+     *
+     * @return true when {@code body} was taken over (it is closed once read: the caller must not close it); false
+     *         when there is nothing to keep, and the caller closes it as usual
+     */
+    public boolean finishReading(InputStream body) {
+        InputStream unwatched = body instanceof CallControl.Watched watched ? watched.unwatched() : body;
+        if (!(unwatched instanceof ResponseBody response) || !response.keepAlive || response.closeDelimited
+                || isClosed()) {
+            return false;
+        }
+        ScheduledExecutorService timer = timer();
+        Thread.ofVirtual().name("upstream-rest").start(() -> {
+            try {
+                response.readRest(timer, REST_WAIT, MAX_REST_BYTES);
+            } finally {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+                restRead();
+            }
+        });
+        return true;
+    }
+
+    /** How many responses {@link #finishReading} has read to their end (or given up on) and closed; for tests. */
+    private int restsRead;
+
+    private synchronized void restRead() {
+        restsRead++;
+        notifyAll();
+    }
+
+    /** Waits until {@link #finishReading} has dealt with {@code count} responses in all; false after {@code timeout}. */
+    synchronized boolean awaitRestsRead(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (restsRead < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** Stops the client and aborts whatever is still in flight (gateway shutdown, end of a test). */
@@ -853,6 +914,35 @@ public final class UpstreamHttp implements AutoCloseable {
             IOException cut = new java.io.EOFException("the connection closed before the end of the response");
             cut.initCause(e);
             throw cut;
+        }
+
+        /**
+         * Reads the body to its end, at most {@code limit} bytes, unless that takes longer than {@code wait}: then
+         * the timer interrupts this (virtual) thread, whose blocked socket read then ends with the socket closed.
+         * An interrupt that comes after the reading is over is cleared.
+         */
+        void readRest(ScheduledExecutorService timer, Duration wait, int limit) {
+            Waiter waiter = new Waiter();
+            ScheduledFuture<?> due = timer.schedule(waiter::interrupt, wait.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                waiter.run(() -> {
+                    byte[] buffer = new byte[8192];
+                    int left = limit;
+                    try {
+                        int n;
+                        while (left > 0 && (n = read(buffer, 0, Math.min(buffer.length, left))) >= 0) {
+                            left -= n;
+                        }
+                    } catch (IOException e) {
+                        // the rest did not come in time, or broke: the connection is closed with the response
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // as above
+            } finally {
+                waiter.done(due);
+            }
         }
 
         @Override

@@ -91,6 +91,11 @@ public final class ChatChunkDecoder implements StreamDecoder {
         return turn.ended();
     }
 
+    /** Whether the stream ended with a complete answer ({@code [DONE]} after it, or its end), not a failure. */
+    public boolean completed() {
+        return turn.completed();
+    }
+
     @Override
     public void fail(ApiError error) {
         turn.fail(error);

@@ -28,6 +28,8 @@ final class ChatTurn {
     private final Shape shape;
     private final ToolCallBuffer tools;
     private boolean ended;
+    /** Ended by {@link #finish} with the answer complete (not by a failure). */
+    private boolean completed;
     private boolean produced;
     private boolean sawReasoningText;
     private String finishReason;
@@ -44,6 +46,11 @@ final class ChatTurn {
 
     boolean ended() {
         return ended;
+    }
+
+    /** Whether the turn ended with a complete answer (not a failure). */
+    boolean completed() {
+        return completed;
     }
 
     /** Whether anything of the answer came: output, or a finish_reason. */
@@ -122,6 +129,7 @@ final class ChatTurn {
         }
         sink.accept(finishEvent(finishReason == null ? "stop" : finishReason));
         ended = true;
+        completed = true;
     }
 
     /** The upstream connection ended without {@code [DONE]}: normal only if a finish_reason came first. */

@@ -1,7 +1,15 @@
 package dev.anyclaude.backend;
 
+import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.RequestParser;
+import dev.anyclaude.config.Deadlines;
+import dev.anyclaude.config.GatewayConfig;
+import dev.anyclaude.config.Protocol;
+import dev.anyclaude.stream.ModelEvent;
 import dev.anyclaude.testing.FakeUpstream;
+import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.Reply;
+import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.TestTls;
 import io.helidon.common.tls.Tls;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +119,72 @@ class UpstreamHttpTlsTest {
 
         get(http, upstream.baseUrl() + "/v1/models");
         assertThat(tls.made).as("the first exchange uses the prepared set-up").hasValue(1);
+    }
+
+    /** A Chat Completions stream that ends with [DONE], sent in random pieces over the chunked framing. */
+    private static Reply streamedAnswer() {
+        byte[] sse = OpenAiSse.chat("m").role().text("hello ").text("there").finish("stop").done().bytes();
+        return Reply.sse(sse).withChunking(Chunking.random(7, 40));
+    }
+
+    private CallControl control() {
+        Watchdog watchdog = started(Watchdog.start(Duration.ofMillis(50)));
+        return started(watchdog.open(Deadlines.DEFAULTS, BOUND));
+    }
+
+    /** One streamed answer through OpenAiBackend's pump, as the gateway reads it: up to [DONE]. */
+    private String streamedText(Backend backend) {
+        MessagesRequest request = RequestParser.parseMessages(("{\"model\":\"claude-sonnet\",\"max_tokens\":100,"
+                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+        StringBuilder text = new StringBuilder();
+        try (UpstreamReply reply = backend.send(new BackendCall(request, "m", ClientHeaders.EMPTY, control()))) {
+            ((UpstreamReply.Events) reply).pump(event -> {
+                if (event instanceof ModelEvent.TextDelta delta) {
+                    text.append(delta.text());
+                }
+            });
+        }
+        return text.toString();
+    }
+
+    @Test
+    void streamedChatCompletionsOverTlsLeaveTheirConnectionForTheNextRequest() throws Exception {
+        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
+                request -> streamedAnswer()));
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
+                Map.of());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(streamedText(backend)).isEqualTo("hello there");
+            // the rest of the body is read after the answer, on a thread of its own
+            assertThat(http.awaitRestsRead(i + 1, BOUND)).isTrue();
+        }
+
+        assertThat(upstream.requests("/v1/chat/completions")).hasSize(3);
+        // the pump stops at [DONE]; the end of the chunked body after it is read so that the connection is kept
+        assertThat(upstream.connections()).as("TLS connections for three streamed answers").isEqualTo(1);
+    }
+
+    @Test
+    void anUpstreamThatWithholdsTheEndOfItsStreamCostsItsConnectionNotTheAnswer() throws Exception {
+        byte[] sse = OpenAiSse.chat("m").role().text("hello").finish("stop").done().bytes();
+        // everything up to [DONE] and past it, but not the chunked body's last chunk, until the client leaves
+        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
+                request -> Reply.sse(sse).withHoldAt(sse.length)));
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
+                Map.of());
+
+        assertThat(streamedText(backend)).isEqualTo("hello");
+        // the connection was given up after UpstreamHttp.REST_WAIT, and closed: the server saw the client leave
+        assertThat(http.awaitRestsRead(1, BOUND)).isTrue();
+        upstream.awaitNoActiveExchange(BOUND);
+
+        upstream.handler(request -> streamedAnswer());
+        assertThat(streamedText(backend)).isEqualTo("hello there");
+        assertThat(upstream.connections()).as("a new connection for the next request").isEqualTo(2);
     }
 
     @Test
