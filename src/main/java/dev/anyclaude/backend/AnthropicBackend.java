@@ -120,7 +120,7 @@ public final class AnthropicBackend implements Backend {
             throw new ApiException(error);
         }
         boolean json = contentType.contains("json");
-        return new AnthropicEventStream(response.body(), json, name(), maxTokens, clientModel, control);
+        return new AnthropicEventStream(response.body(), json, name(), maxTokens, clientModel, control, http);
     }
 
     @Override

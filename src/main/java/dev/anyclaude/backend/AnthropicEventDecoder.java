@@ -65,6 +65,8 @@ public final class AnthropicEventDecoder implements StreamDecoder {
     private final String model;
     private final Map<Integer, Block> blocks = new HashMap<>();
     private boolean ended;
+    /** Ended with the answer complete (message_stop, or a stop reason and the end of the bytes), not a failure. */
+    private boolean completed;
     private String stopReason;
     private String stopSequence;
 
@@ -80,6 +82,11 @@ public final class AnthropicEventDecoder implements StreamDecoder {
         this.sink = sink;
         this.requestedMaxTokens = requestedMaxTokens;
         this.model = model;
+    }
+
+    /** Whether the stream ended with a complete answer, not a failure. */
+    public boolean completed() {
+        return completed;
     }
 
     /** True once Finish or Failure has been emitted. */
@@ -252,6 +259,7 @@ public final class AnthropicEventDecoder implements StreamDecoder {
         flushTools();
         if (!ended) {
             ended = true;
+            completed = true;
             sink.accept(new ModelEvent.Finish(StopReason.fromWire(stopReason), stopSequence));
         }
     }

@@ -30,10 +30,12 @@ final class AnthropicEventStream implements UpstreamReply.Events {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final CallControl control;
+    private final UpstreamHttp http;
 
     AnthropicEventStream(InputStream body, boolean json, String backendName, Integer requestedMaxTokens,
-                         String model, CallControl control) {
+                         String model, CallControl control, UpstreamHttp http) {
         this.control = control;
+        this.http = http;
         this.body = body;
         this.json = json;
         this.backendName = backendName;
@@ -49,6 +51,12 @@ final class AnthropicEventStream implements UpstreamReply.Events {
                 decodeMessage(decoder);
             } else {
                 SseBody.pump(body, decoder, backendName, control);
+                if (decoder.completed() && !control.aborted() && closed.compareAndSet(false, true)
+                        && !http.finishReading(body)) {
+                    // complete, and its connection is not one to keep (finishReading reads the rest of one that
+                    // is, after message_stop, and closes it)
+                    closeBody();
+                }
             }
         } finally {
             control.attemptEnded();
@@ -85,11 +93,15 @@ final class AnthropicEventStream implements UpstreamReply.Events {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            try {
-                body.close();
-            } catch (IOException e) {
-                LOG.debug("closing the {} upstream body failed", backendName, e);
-            }
+            closeBody();
+        }
+    }
+
+    private void closeBody() {
+        try {
+            body.close();
+        } catch (IOException e) {
+            LOG.debug("closing the {} upstream body failed", backendName, e);
         }
     }
 }

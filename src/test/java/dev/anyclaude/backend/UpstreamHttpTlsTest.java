@@ -6,10 +6,12 @@ import dev.anyclaude.config.Deadlines;
 import dev.anyclaude.config.GatewayConfig;
 import dev.anyclaude.config.Protocol;
 import dev.anyclaude.stream.ModelEvent;
+import dev.anyclaude.testing.AnthropicSse;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.OpenAiSse;
+import dev.anyclaude.testing.Started;
 import dev.anyclaude.testing.TestTls;
 import io.helidon.common.tls.Tls;
 import org.junit.jupiter.api.AfterEach;
@@ -20,10 +22,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,18 +40,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class UpstreamHttpTlsTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Started started = new Started();
 
     @AfterEach
-    void stop() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+    void stop() {
+        started.close();
     }
 
     private <T extends AutoCloseable> T started(T closeable) {
-        started.add(closeable);
-        return closeable;
+        return started.add(closeable);
     }
 
     /** Makes the test's TLS set-up and counts how often it was asked to. */
@@ -63,6 +62,11 @@ class UpstreamHttpTlsTest {
         }
     }
 
+    /** An https fake upstream with the test's certificate, closed after the test. */
+    private FakeUpstream httpsUpstream(Function<FakeUpstream.RecordedRequest, Reply> handler) {
+        return started(FakeUpstream.startTls(TestTls.get().serverContext(), handler));
+    }
+
     private static String get(UpstreamHttp http, String url) {
         HttpResponse<byte[]> response = http.sendSmall(http.request(url).GET().build(), "test");
         assertThat(response.statusCode()).isEqualTo(200);
@@ -71,8 +75,7 @@ class UpstreamHttpTlsTest {
 
     @Test
     void anHttpsUpstreamIsAnsweredOverOneKeptConnection() {
-        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
-                request -> Reply.json(200, "{\"data\":[]}")));
+        FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         CountingTls tls = new CountingTls();
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
 
@@ -108,8 +111,7 @@ class UpstreamHttpTlsTest {
 
     @Test
     void prepareMakesTheTlsSetUpWhenAnUpstreamIsHttps() {
-        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
-                request -> Reply.json(200, "{\"data\":[]}")));
+        FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         CountingTls tls = new CountingTls();
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
 
@@ -150,29 +152,43 @@ class UpstreamHttpTlsTest {
 
     @Test
     void streamedChatCompletionsOverTlsLeaveTheirConnectionForTheNextRequest() throws Exception {
-        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
-                request -> streamedAnswer()));
+        FakeUpstream upstream = httpsUpstream(request -> streamedAnswer());
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
         Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
                 Map.of());
 
+        // the pump stops at [DONE]; the end of the chunked body after it is read so that the connection is kept
+        assertThreeAnswersOnOneConnection(backend, http, upstream, "/v1/chat/completions");
+    }
+
+    private void assertThreeAnswersOnOneConnection(Backend backend, UpstreamHttp http, FakeUpstream upstream,
+                                                   String path) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             assertThat(streamedText(backend)).isEqualTo("hello there");
             // the rest of the body is read after the answer, on a thread of its own
             assertThat(http.awaitRestsRead(i + 1, BOUND)).isTrue();
         }
-
-        assertThat(upstream.requests("/v1/chat/completions")).hasSize(3);
-        // the pump stops at [DONE]; the end of the chunked body after it is read so that the connection is kept
+        assertThat(upstream.requests(path)).hasSize(3);
         assertThat(upstream.connections()).as("TLS connections for three streamed answers").isEqualTo(1);
+    }
+
+    @Test
+    void decodedAnthropicStreamsOverTlsLeaveTheirConnectionForTheNextRequest() throws Exception {
+        byte[] sse = AnthropicSse.message("m").text("hello ", "there").end("end_turn", 2).bytes();
+        FakeUpstream upstream = httpsUpstream(request -> Reply.sse(sse).withChunking(Chunking.random(11, 40)));
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        // not anthropic.com: the stream is decoded (and stops at message_stop), not relayed to its end
+        Backend backend = new AnthropicBackend(GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC), http,
+                Map.of());
+
+        assertThreeAnswersOnOneConnection(backend, http, upstream, "/v1/messages");
     }
 
     @Test
     void anUpstreamThatWithholdsTheEndOfItsStreamCostsItsConnectionNotTheAnswer() throws Exception {
         byte[] sse = OpenAiSse.chat("m").role().text("hello").finish("stop").done().bytes();
         // everything up to [DONE] and past it, but not the chunked body's last chunk, until the client leaves
-        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
-                request -> Reply.sse(sse).withHoldAt(sse.length)));
+        FakeUpstream upstream = httpsUpstream(request -> Reply.sse(sse).withHoldAt(sse.length));
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
         Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
                 Map.of());
@@ -189,8 +205,7 @@ class UpstreamHttpTlsTest {
 
     @Test
     void anUntrustedCertificateFailsTheRequestWithTheReason() {
-        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
-                request -> Reply.json(200, "{\"data\":[]}")));
+        FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         // the gateway's own TLS set-up: the JVM's trusted certificates, which do not include the test's
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND));
 
@@ -206,8 +221,7 @@ class UpstreamHttpTlsTest {
 
     @Test
     void aTrustStoreGivenToTheJvmMakesAPrivateCertificateTrusted(@TempDir Path dir) {
-        FakeUpstream upstream = started(FakeUpstream.startTls(TestTls.get().serverContext(),
-                request -> Reply.json(200, "{\"data\":[]}")));
+        FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         Path store = dir.resolve("trust.p12");
         TestTls.get().writeTrustStore(store);
         Map<String, String> properties = Map.of("javax.net.ssl.trustStore", store.toString(),
