@@ -101,6 +101,10 @@ public final class UpstreamHttp implements AutoCloseable {
     private volatile Tls tls;
     /** The connections of the exchanges in flight, from connect until their response is closed. */
     private final Set<Connecting> open = ConcurrentHashMap.newKeySet();
+    /** The responses whose rest {@link #finishReading} is reading; close ends them. */
+    private final Set<ResponseBody> resting = ConcurrentHashMap.newKeySet();
+    /** How many responses {@link #finishReading} has read to their end (or given up on) and closed; for tests. */
+    private int restsRead;
     private volatile Http1Client client;
     /**
      * Opens the connections of {@link #connectEarly}, with the client's socket options; made with the client,
@@ -282,11 +286,17 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public boolean finishReading(InputStream body) {
         InputStream unwatched = body instanceof CallControl.Watched watched ? watched.unwatched() : body;
-        if (!(unwatched instanceof ResponseBody response) || !response.keepAlive || response.closeDelimited
-                || isClosed()) {
+        if (!(unwatched instanceof ResponseBody response) || !response.keepAlive || response.closeDelimited) {
             return false;
         }
-        ScheduledExecutorService timer = timer();
+        ScheduledExecutorService timer;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            timer = timer();
+            resting.add(response);
+        }
         Thread.ofVirtual().name("upstream-rest").start(() -> {
             try {
                 response.readRest(timer, REST_WAIT, MAX_REST_BYTES);
@@ -296,16 +306,14 @@ public final class UpstreamHttp implements AutoCloseable {
                 } catch (IOException ignored) {
                     // nothing more to release
                 }
-                restRead();
+                restRead(response);
             }
         });
         return true;
     }
 
-    /** How many responses {@link #finishReading} has read to their end (or given up on) and closed; for tests. */
-    private int restsRead;
-
-    private synchronized void restRead() {
+    private synchronized void restRead(ResponseBody response) {
+        resting.remove(response);
         restsRead++;
         notifyAll();
     }
@@ -331,6 +339,8 @@ public final class UpstreamHttp implements AutoCloseable {
             client.closeResource();
         }
         open.forEach(Connecting::close);
+        // a rest still being read: closing its response closes its connection, which ends the read
+        resting.forEach(ResponseBody::close);
         if (timer != null) {
             timer.shutdownNow();
             try {
@@ -923,7 +933,12 @@ public final class UpstreamHttp implements AutoCloseable {
          */
         void readRest(ScheduledExecutorService timer, Duration wait, int limit) {
             Waiter waiter = new Waiter();
-            ScheduledFuture<?> due = timer.schedule(waiter::interrupt, wait.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> due;
+            try {
+                due = timer.schedule(waiter::interrupt, wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                return; // the client is closing: the response is closed, not kept
+            }
             try {
                 waiter.run(() -> {
                     byte[] buffer = new byte[8192];

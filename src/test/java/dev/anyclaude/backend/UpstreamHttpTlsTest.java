@@ -204,6 +204,27 @@ class UpstreamHttpTlsTest {
     }
 
     @Test
+    void closingTheClientEndsARestStillBeingRead() throws Exception {
+        FakeUpstream upstream = httpsUpstream(request -> streamedAnswer());
+        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
+                Map.of());
+        assertThat(streamedText(backend)).isEqualTo("hello there");
+        assertThat(http.awaitRestsRead(1, BOUND)).isTrue();
+        // the next answer comes on the kept connection (one the exchange did not open), and its end is withheld
+        byte[] sse = OpenAiSse.chat("m").role().text("hello").finish("stop").done().bytes();
+        upstream.handler(request -> Reply.sse(sse).withHoldAt(sse.length));
+        assertThat(streamedText(backend)).isEqualTo("hello");
+        assertThat(upstream.connections()).isEqualTo(1);
+
+        // the gateway stops while the rest is awaited: its connection is closed then, not left to its read timeout
+        http.close();
+
+        assertThat(http.awaitRestsRead(2, BOUND)).isTrue();
+        upstream.awaitNoActiveExchange(BOUND);
+    }
+
+    @Test
     void anUntrustedCertificateFailsTheRequestWithTheReason() {
         FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         // the gateway's own TLS set-up: the JVM's trusted certificates, which do not include the test's
