@@ -12,8 +12,6 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +58,7 @@ public final class WarmStart implements AutoCloseable {
     private final Map<String, String> written = new ConcurrentHashMap<>();
     private final AtomicInteger writes = new AtomicInteger();
     private volatile CompletableFuture<?> priming;
-    private volatile HttpClient primingClient;
+    private volatile Thread primingThread;
 
     public WarmStart(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -218,9 +216,11 @@ public final class WarmStart implements AutoCloseable {
     /**
      * Primes the upstream of {@code config} in the background with the prefix remembered for the model its main
      * turns most likely use (of the configured models, the one remembered last); nothing for an Anthropic
-     * upstream or when nothing is remembered. Bounded by {@code timeout}; {@link #close()} cancels it.
+     * upstream or when nothing is remembered. Sent with the gateway's own client {@code http} (no client of its
+     * own to set up, TLS only for an https upstream, whose connection it leaves in the pool for the first turn).
+     * Bounded by {@code timeout}; {@link #close()} cancels it.
      */
-    public void prime(GatewayConfig config, Map<String, String> env, Duration timeout) {
+    public void prime(GatewayConfig config, Map<String, String> env, Duration timeout, UpstreamHttp http) {
         if (config.protocol() != Protocol.OPENAI) {
             return;
         }
@@ -250,21 +250,27 @@ public final class WarmStart implements AutoCloseable {
         String model = Json.text(prefix, "model");
         int tools = prefix.get("tools").size();
         byte[] body = Json.bytes(primingBody(prefix, OpenAiFlavor.resolve(config.flavor(), baseUrl).maxTokensField()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+        HttpRequest.Builder request = http.request(baseUrl + "/chat/completions")
                 .timeout(timeout)
                 .header("content-type", "application/json")
                 .header("accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(UpstreamHttp.body(body));
         String key = config.apiKeyEnv() == null ? null : env.get(config.apiKeyEnv());
         if (key != null && !key.isEmpty()) {
             request.header("authorization", "Bearer " + key);
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+        HttpRequest built = request.build();
         long start = System.nanoTime();
-        primingClient = client;
-        CompletableFuture<HttpResponse<Void>> sent = client.sendAsync(request.build(),
-                HttpResponse.BodyHandlers.discarding());
+        CompletableFuture<HttpResponse<byte[]>> sent = new CompletableFuture<>();
+        // a virtual thread: an interrupt (close) ends its wait for the upstream by closing the socket
+        Thread worker = Thread.ofVirtual().name("warm-start-priming").unstarted(() -> {
+            try {
+                sent.complete(http.sendSmall(built, "warm start"));
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+        });
+        primingThread = worker;
         priming = sent;
         sent.whenComplete((response, failure) -> {
                     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -272,15 +278,13 @@ public final class WarmStart implements AutoCloseable {
                         LOG.info("warm start: primed {} at {} with the last session's system prompt and {} tools in "
                                 + "{} ms (HTTP {})", model, baseUrl, tools, ms, response.statusCode());
                     } else {
-                        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
-                        String reason = cause instanceof java.util.concurrent.CancellationException ? "cancelled"
-                                : cause instanceof IOException io ? UpstreamHttp.reason(io) : cause.toString();
+                        String reason = failure instanceof java.util.concurrent.CancellationException ? "cancelled"
+                                : failure.getMessage();
                         LOG.info("warm start: priming {} at {} failed after {} ms ({}); the first turn starts cold",
                                 model, baseUrl, ms, reason);
                     }
-                    client.shutdownNow();
                 });
+        worker.start();
     }
 
     /** The priming request in flight, or done; null when none was sent. */
@@ -303,9 +307,9 @@ public final class WarmStart implements AutoCloseable {
         if (inFlight != null) {
             inFlight.cancel(true);
         }
-        HttpClient client = primingClient;
-        if (client != null) {
-            client.shutdownNow();
+        Thread worker = primingThread;
+        if (worker != null) {
+            worker.interrupt();
         }
         writer.shutdown();
         try {

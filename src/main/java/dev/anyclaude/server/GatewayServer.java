@@ -94,7 +94,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             GatewayServer gateway = startWith(config, env, watchdog, warmStart);
             if (warmStart != null) {
-                warmStart.prime(config, env, config.headersTimeout());
+                warmStart.prime(config, env, config.headersTimeout(), gateway.http);
             }
             return gateway;
         } catch (RuntimeException e) {

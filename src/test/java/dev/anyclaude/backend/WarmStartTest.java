@@ -206,7 +206,9 @@ class WarmStartTest {
             try {
                 warm.priming().get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException expected) {
-                assertThat(expected.getCause()).isInstanceOf(java.io.IOException.class);
+                // the gateway's client says what failed as an upstream error
+                assertThat(expected.getCause()).isInstanceOf(UpstreamException.class)
+                        .hasMessageContaining("not reachable");
             }
             RawHttp.Response health = new RawHttp(gateway.port()).get("/health");
             assertThat(health.status()).isEqualTo(200);
@@ -249,7 +251,10 @@ class WarmStartTest {
     @Test
     void anthropicUpstreamIsNeverPrimed() {
         WarmStart warm = new WarmStart(warmDir());
-        warm.prime(GatewayConfig.of("https://api.anthropic.com", Protocol.ANTHROPIC), Map.of(), Duration.ofSeconds(1));
+        try (UpstreamHttp http = new UpstreamHttp(Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+            warm.prime(GatewayConfig.of("https://api.anthropic.com", Protocol.ANTHROPIC), Map.of(),
+                    Duration.ofSeconds(1), http);
+        }
         assertThat(warm.priming()).isNull();
         warm.close();
     }
