@@ -134,6 +134,10 @@ class UpstreamHttpTlsTest {
         return started(watchdog.open(Deadlines.DEFAULTS, BOUND));
     }
 
+    private static Backend openAi(FakeUpstream upstream, UpstreamHttp http) {
+        return new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http, Map.of());
+    }
+
     /** One streamed answer through OpenAiBackend's pump, as the gateway reads it: up to [DONE]. */
     private String streamedText(Backend backend) {
         MessagesRequest request = RequestParser.parseMessages(("{\"model\":\"claude-sonnet\",\"max_tokens\":100,"
@@ -154,8 +158,7 @@ class UpstreamHttpTlsTest {
     void streamedChatCompletionsOverTlsLeaveTheirConnectionForTheNextRequest() throws Exception {
         FakeUpstream upstream = httpsUpstream(request -> streamedAnswer());
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
-        Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
-                Map.of());
+        Backend backend = openAi(upstream, http);
 
         // the pump stops at [DONE]; the end of the chunked body after it is read so that the connection is kept
         assertThreeAnswersOnOneConnection(backend, http, upstream, "/v1/chat/completions");
@@ -190,8 +193,7 @@ class UpstreamHttpTlsTest {
         // everything up to [DONE] and past it, but not the chunked body's last chunk, until the client leaves
         FakeUpstream upstream = httpsUpstream(request -> Reply.sse(sse).withHoldAt(sse.length));
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
-        Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
-                Map.of());
+        Backend backend = openAi(upstream, http);
 
         assertThat(streamedText(backend)).isEqualTo("hello");
         // the connection was given up after UpstreamHttp.REST_WAIT, and closed: the server saw the client leave
@@ -207,8 +209,7 @@ class UpstreamHttpTlsTest {
     void closingTheClientEndsARestStillBeingRead() throws Exception {
         FakeUpstream upstream = httpsUpstream(request -> streamedAnswer());
         UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
-        Backend backend = new OpenAiBackend(GatewayConfig.of(upstream.baseUrl() + "/v1", Protocol.OPENAI), http,
-                Map.of());
+        Backend backend = openAi(upstream, http);
         assertThat(streamedText(backend)).isEqualTo("hello there");
         assertThat(http.awaitRestsRead(1, BOUND)).isTrue();
         // the next answer comes on the kept connection (one the exchange did not open), and its end is withheld
