@@ -10,7 +10,6 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A decoded Anthropic-protocol response: reads the upstream body (SSE, or one JSON message from a
@@ -22,12 +21,11 @@ final class AnthropicEventStream implements UpstreamReply.Events {
     /** A whole non-streamed message; far above any real answer, it only bounds memory. */
     private static final int MAX_JSON = 32 * 1024 * 1024;
 
-    private final InputStream body;
+    private final StreamBody body;
     private final boolean json;
     private final String backendName;
     private final Integer requestedMaxTokens;
     private final String model;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private final CallControl control;
     private final UpstreamHttp http;
@@ -36,7 +34,7 @@ final class AnthropicEventStream implements UpstreamReply.Events {
                          String model, CallControl control, UpstreamHttp http) {
         this.control = control;
         this.http = http;
-        this.body = body;
+        this.body = new StreamBody(body);
         this.json = json;
         this.backendName = backendName;
         this.requestedMaxTokens = requestedMaxTokens;
@@ -50,12 +48,9 @@ final class AnthropicEventStream implements UpstreamReply.Events {
             if (json) {
                 decodeMessage(decoder);
             } else {
-                SseBody.pump(body, decoder, backendName, control);
-                if (decoder.completed() && !control.aborted() && closed.compareAndSet(false, true)
-                        && !http.finishReading(body)) {
-                    // complete, and its connection is not one to keep (finishReading reads the rest of one that
-                    // is, after message_stop, and closes it)
-                    closeBody();
+                SseBody.pump(body.in(), decoder, backendName, control);
+                if (decoder.completed() && !control.aborted()) {
+                    body.answerComplete(http); // the end of a kept connection's body follows message_stop
                 }
             }
         } finally {
@@ -67,7 +62,7 @@ final class AnthropicEventStream implements UpstreamReply.Events {
     private void decodeMessage(AnthropicEventDecoder decoder) {
         byte[] bytes;
         try {
-            bytes = body.readNBytes(MAX_JSON);
+            bytes = body.in().readNBytes(MAX_JSON);
         } catch (IOException e) {
             decoder.fail(control.aborted() ? control.abortError()
                     : ApiError.overloaded(backendName + " upstream connection lost mid-response: "
@@ -92,16 +87,6 @@ final class AnthropicEventStream implements UpstreamReply.Events {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            closeBody();
-        }
-    }
-
-    private void closeBody() {
-        try {
-            body.close();
-        } catch (IOException e) {
-            LOG.debug("closing the {} upstream body failed", backendName, e);
-        }
+        body.close();
     }
 }

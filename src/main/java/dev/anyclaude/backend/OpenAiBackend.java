@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An OpenAI-compatible upstream (OpenRouter, OpenAI, vLLM, llama.cpp, Ollama, LM Studio, MLX servers):
@@ -183,12 +182,11 @@ public final class OpenAiBackend implements Backend {
 
     /** An SSE response read on the caller's thread. */
     private final class ChunkStream implements UpstreamReply.Events {
-        private final InputStream body;
+        private final StreamBody body;
         private final CallControl control;
-        private final AtomicBoolean closed = new AtomicBoolean();
 
         ChunkStream(InputStream body, CallControl control) {
-            this.body = body;
+            this.body = new StreamBody(body);
             this.control = control;
         }
 
@@ -196,12 +194,9 @@ public final class OpenAiBackend implements Backend {
         public void pump(ModelEventSink sink) {
             try {
                 ChatChunkDecoder decoder = new ChatChunkDecoder(control.observing(sink), Ids::toolUse);
-                SseBody.pump(body, decoder, name, control);
-                if (decoder.completed() && !control.aborted() && closed.compareAndSet(false, true)
-                        && !http.finishReading(body)) {
-                    // the answer is complete, and its connection is not one to keep (finishReading reads the
-                    // rest of one that is, after [DONE], and closes it)
-                    closeBody();
+                SseBody.pump(body.in(), decoder, name, control);
+                if (decoder.completed() && !control.aborted()) {
+                    body.answerComplete(http); // the end of a kept connection's body follows [DONE]
                 }
             } finally {
                 control.attemptEnded();
@@ -211,17 +206,7 @@ public final class OpenAiBackend implements Backend {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                closeBody();
-            }
-        }
-
-        private void closeBody() {
-            try {
-                body.close();
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
+            body.close();
         }
     }
 
