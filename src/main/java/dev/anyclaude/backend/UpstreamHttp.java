@@ -549,17 +549,13 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /**
      * Whether the exchange's connection may be kept for the next one: only to a TLS upstream (a cloud API),
-     * where a new connection costs a handshake of several round trips, and the relayed Anthropic stream, read
-     * to its end, leaves its connection reusable. A plain-HTTP upstream (a local server) gets a connection per
-     * exchange, which costs a loopback connect: Helidon's pool keeps a connection whose server sent more than
-     * its response declared and hands the extra bytes to the next request, and a streamed Chat Completions
-     * answer is left unread after its last event, so its connection closes anyway.
+     * where a new connection costs a handshake of several round trips; a relayed Anthropic stream is read to its
+     * end, and a complete decoded stream's rest by {@link #finishReading}, which leaves the connection reusable.
+     * A plain-HTTP upstream (a local server) gets a connection per exchange, which costs a loopback connect:
+     * Helidon's pool keeps a connection whose server sent more than its response declared and hands the extra
+     * bytes to the next request.
      */
     private static boolean keepAlive(HttpRequest request) {
-        return isHttps(request);
-    }
-
-    private static boolean isHttps(HttpRequest request) {
         return "https".equalsIgnoreCase(request.uri().getScheme());
     }
 
@@ -764,8 +760,8 @@ public final class UpstreamHttp implements AutoCloseable {
                 .uri(request.uri())
                 .keepAlive(keepAlive)
                 .readTimeout(readTimeout);
-        if (isHttps(request)) {
-            out.tls(tls());
+        if (keepAlive) {
+            out.tls(tls()); // keepAlive holds for exactly the https exchanges
         }
         if (connection != null) {
             out.connection(connection);

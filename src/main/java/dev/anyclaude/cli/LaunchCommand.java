@@ -276,8 +276,9 @@ final class LaunchCommand implements Callable<Integer> {
 
     /**
      * {@link #discoverContextWindow} on a thread of its own, started as the gateway starts: the discovery makes an
-     * HTTP client (its TLS set-up alone is ~0.1 s of a new JVM) and asks the upstream, and run after the gateway
-     * it held claude's start up by 0.15-0.25 s on two CPUs (docs/BENCHMARKS.md, ninth pass).
+     * HTTP client and asks the upstream (code that has not run yet in a new JVM, and TLS set-up for an https
+     * upstream), and run after the gateway it held claude's start up by 0.15-0.25 s on two CPUs
+     * (docs/BENCHMARKS.md, ninth and tenth passes).
      */
     private Future<OptionalInt> discoverContextWindowInBackground(GatewayConfig config) {
         FutureTask<OptionalInt> task = new FutureTask<>(
