@@ -7,6 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -22,8 +27,12 @@ public final class Leftovers {
 
     /** Live processes whose working directory is {@code dir} or below it, as "pid cmdline" lines. */
     public static List<String> under(Path dir) {
+        return pidsUnder(dir).stream().map(pid -> pid + " " + commandLine(pid)).toList();
+    }
+
+    private static List<Long> pidsUnder(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
-        List<String> found = new ArrayList<>();
+        List<Long> found = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 long pid = Long.parseLong(p.getFileName().toString());
@@ -33,7 +42,7 @@ public final class Leftovers {
                 try {
                     Path cwd = Files.readSymbolicLink(p.resolve("cwd"));
                     if (cwd.normalize().startsWith(root)) {
-                        found.add(pid + " " + commandLine(pid));
+                        found.add(pid);
                     }
                 } catch (IOException | SecurityException e) {
                     // gone, or not ours to look at
@@ -45,13 +54,30 @@ public final class Leftovers {
         return found;
     }
 
-    /** Fails unless no process runs in {@code dir} within {@code wait} (stopping takes a moment). */
+    /**
+     * Fails unless no process runs in {@code dir} within {@code wait} (stopping takes a moment): waits for the
+     * exit of the ones found (they are not this JVM's children, so the JDK watches them for us), then looks again.
+     * A process that stays a zombie counts as gone, but its exit is not reported: then the wait lasts to the end.
+     */
     public static void assertNoneUnder(Path dir, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<String> left;
-        while (!(left = under(dir)).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        List<Long> running;
+        while (!(running = pidsUnder(dir)).isEmpty()) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                break;
+            }
+            CompletableFuture<?>[] exits = running.stream().map(ProcessHandle::of).flatMap(Optional::stream)
+                    .map(ProcessHandle::onExit).toArray(CompletableFuture<?>[]::new);
+            try {
+                CompletableFuture.allOf(exits).get(remaining, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                break;
+            } catch (ExecutionException e) {
+                throw new AssertionError("watching the processes in " + dir + " failed", e.getCause());
+            }
         }
+        List<String> left = under(dir);
         if (!left.isEmpty()) {
             throw new AssertionError("processes left running in " + dir + ":\n  " + String.join("\n  ", left));
         }
