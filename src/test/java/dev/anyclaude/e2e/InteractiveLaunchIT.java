@@ -168,11 +168,8 @@ class InteractiveLaunchIT {
     }
 
     private void assertNothingLeft(List<ProcessHandle> launched, int port) throws InterruptedException {
+        Leftovers.awaitExit(launched, Duration.ofSeconds(15));
         for (ProcessHandle process : launched) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (Leftovers.running(process.pid()) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
             assertThat(Leftovers.running(process.pid())).as("pid " + process.pid() + " stopped").isFalse();
         }
         assertClosed(port);

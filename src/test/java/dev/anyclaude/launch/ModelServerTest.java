@@ -1,5 +1,6 @@
 package dev.anyclaude.launch;
 
+import dev.anyclaude.testing.LauncherProcess;
 import dev.anyclaude.testing.Ports;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Reply;
@@ -62,10 +63,8 @@ class ModelServerTest {
     private void comeUpWhen(Path marker, int port) {
         Thread.ofVirtual().start(() -> {
             try {
-                while (!Files.exists(marker)) {
-                    Thread.sleep(20);
-                }
-                Thread.sleep(600);
+                LauncherProcess.awaitExists(marker, Duration.ofSeconds(30));
+                Thread.sleep(600); // the model's load time: the environment's pace, not a wait for a condition
                 FakeUpstream upstream = FakeUpstream.start(port, ModelServerTest::models);
                 synchronized (cleanup) {
                     cleanup.add(upstream);

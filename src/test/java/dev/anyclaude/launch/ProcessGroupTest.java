@@ -1,5 +1,6 @@
 package dev.anyclaude.launch;
 
+import dev.anyclaude.testing.LauncherProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +37,19 @@ class ProcessGroupTest {
         return group;
     }
 
-    /** Waits until group {@code pgid} has {@code count} live members (the script started its children). */
-    private static List<Long> awaitMembers(long pgid, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<Long> members;
-        while ((members = ProcessGroup.members(pgid)).size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    /**
+     * The live members of group {@code pgid} once its script said {@code started} in its log (after forking its
+     * children, which are members from then on), at least {@code count} of them.
+     */
+    private List<Long> awaitMembers(long pgid, int count) throws InterruptedException {
+        awaitStarted();
+        List<Long> members = ProcessGroup.members(pgid);
         assertThat(members).as("members of group " + pgid).hasSizeGreaterThanOrEqualTo(count);
         return members;
+    }
+
+    private void awaitStarted() throws InterruptedException {
+        LauncherProcess.awaitContains(tmp.resolve("log.txt"), "started", Duration.ofSeconds(10));
     }
 
     private static boolean anyRunning(List<Long> pids) {
@@ -66,7 +71,7 @@ class ProcessGroupTest {
 
     @Test
     void stopEndsTheWholeTree() throws Exception {
-        ProcessGroup group = start("sleep 301 & sleep 302 & wait");
+        ProcessGroup group = start("sleep 301 & sleep 302 & echo started; wait");
         List<Long> members = awaitMembers(group.pid(), 3);
 
         long begin = System.nanoTime();
@@ -80,7 +85,7 @@ class ProcessGroupTest {
 
     @Test
     void aTreeThatIgnoresSigtermIsKilledAfterTheGracePeriod() throws Exception {
-        ProcessGroup group = start("trap '' TERM; sleep 303 & sleep 304 & wait; wait");
+        ProcessGroup group = start("trap '' TERM; sleep 303 & sleep 304 & echo started; wait; wait");
         List<Long> members = awaitMembers(group.pid(), 3);
 
         long begin = System.nanoTime();
@@ -94,12 +99,9 @@ class ProcessGroupTest {
 
     @Test
     void aChildThatLeftTheGroupIsStoppedToo() throws Exception {
-        ProcessGroup group = start("setsid sleep 305 & wait");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<ProcessHandle> descendants;
-        while ((descendants = group.process().descendants().toList()).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        ProcessGroup group = start("setsid sleep 305 & echo started; wait");
+        awaitStarted();
+        List<ProcessHandle> descendants = group.process().descendants().toList();
         assertThat(descendants).isNotEmpty();
         List<Long> pids = descendants.stream().map(ProcessHandle::pid).toList();
 

@@ -83,6 +83,22 @@ public final class Leftovers {
         }
     }
 
+    /**
+     * Waits up to {@code wait} for the exit of {@code processes} (the JDK watches them; a zombie's exit is not
+     * reported, so one left unreaped makes the wait last to the end). Callers assert on {@link #running} after.
+     */
+    public static void awaitExit(List<ProcessHandle> processes, Duration wait) throws InterruptedException {
+        CompletableFuture<?>[] exits = processes.stream().map(ProcessHandle::onExit)
+                .toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the caller reports which one still runs
+        } catch (ExecutionException e) {
+            throw new AssertionError("watching " + processes + " failed", e.getCause());
+        }
+    }
+
     /** True when {@code pid} is a live process (not a zombie). */
     public static boolean running(long pid) {
         try {
