@@ -74,6 +74,10 @@ import javax.net.ssl.SSLSession;
  */
 public final class UpstreamHttp implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamHttp.class);
+
+    static {
+        HelidonRegistry.install(); // before this class's Helidon parts ask Helidon for its registry
+    }
     /** Error bodies beyond this are cut: they are only read to build a message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
     /**

@@ -7,6 +7,7 @@ import dev.anyclaude.api.MessagesRequest;
 import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.backend.Backend;
 import dev.anyclaude.backend.BackendCall;
+import dev.anyclaude.backend.HelidonRegistry;
 import dev.anyclaude.backend.TokenEstimator;
 import dev.anyclaude.backend.UpstreamHttp;
 import dev.anyclaude.backend.Watchdog;
@@ -119,6 +120,7 @@ public final class GatewayServer implements AutoCloseable {
     public static void prepareInBackground() {
         Thread.ofPlatform().daemon().name("gateway-prepare").start(() -> {
             try {
+                HelidonRegistry.install();
                 HttpRouting.builder().get("/", (req, res) -> res.send()).build();
                 new GatewayMetrics();
                 Json.bytes(RequestParser.parseMessages(WARM_UP_REQUEST).raw());
@@ -131,6 +133,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private static GatewayServer startWith(GatewayConfig config, Map<String, String> env, Watchdog watchdog,
                                            WarmStart warmStart) {
+        HelidonRegistry.install();
         if (FormatRegistry.byName(config.toolFormat()).isEmpty()) {
             throw new IllegalArgumentException("unknown tool-call format '" + config.toolFormat() + "'; known: "
                     + String.join(", ", FormatRegistry.names()));

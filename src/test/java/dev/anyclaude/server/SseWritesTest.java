@@ -1,5 +1,6 @@
 package dev.anyclaude.server;
 
+import dev.anyclaude.backend.HelidonRegistry;
 import dev.anyclaude.api.StreamEvent;
 import dev.anyclaude.api.Usage;
 import dev.anyclaude.config.GatewayConfig;
@@ -84,6 +85,7 @@ class SseWritesTest {
      */
     @Test
     void noPingFollowsTheLastEvent() throws Exception {
+        HelidonRegistry.install();
         WebServer server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(routing -> routing.post("/stream", (req, res) -> {
                     SseResponse sse = new SseResponse(res, "req_test");

@@ -1,5 +1,6 @@
 package dev.anyclaude.testing;
 
+import dev.anyclaude.backend.HelidonRegistry;
 import io.helidon.common.tls.Tls;
 
 import java.io.IOException;
@@ -87,6 +88,7 @@ public final class TestTls {
 
     /** Helidon's TLS set-up for a client trusting this certificate (host names still checked). */
     public Tls clientTls() {
+        HelidonRegistry.install();
         return Tls.builder().sslContext(clientContext()).build();
     }
 
