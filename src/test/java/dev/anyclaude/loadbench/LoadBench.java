@@ -459,7 +459,9 @@ public final class LoadBench {
         static Gateway process(Map<String, String> opts, String upstream) throws IOException, InterruptedException {
             List<String> prefix = opts.containsKey("gatewayCpus") ? List.of("taskset", "-c", opts.get("gatewayCpus"))
                     : List.of();
-            List<String> jvm = new ArrayList<>(List.of("-Xmx" + opts.getOrDefault("xmx", "1g")));
+            // xmx=default: the JVM's own heap sizing, as `anyclaude serve` runs (a quarter of the machine's memory)
+            String xmx = opts.getOrDefault("xmx", "1g");
+            List<String> jvm = new ArrayList<>(xmx.equals("default") ? List.of() : List.of("-Xmx" + xmx));
             if (opts.containsKey("jvm")) {
                 jvm.addAll(Arrays.asList(opts.get("jvm").split(",")));
             }
