@@ -22,9 +22,15 @@ public final class HelidonRegistry {
     private HelidonRegistry() {
     }
 
-    /** Makes the registry, unless Helidon has one already. Call before any other use of Helidon; cheap after. */
-    public static void install() {
-        GlobalServiceRegistry.registry(HelidonRegistry::lean);
+    /**
+     * Makes the registry, unless Helidon has one already. Call before any other use of Helidon; cheap after.
+     * Callers that race wait for the first (Helidon's own get-or-create does not check again once it holds its
+     * lock, so a second caller would make a second registry and replace the first).
+     */
+    public static synchronized void install() {
+        if (!GlobalServiceRegistry.configured()) {
+            GlobalServiceRegistry.registry(lean());
+        }
     }
 
     static ServiceRegistry lean() {
