@@ -244,7 +244,13 @@ class InteractiveLaunchIT {
         tmux.awaitScreen(SESSION, s -> s.contains("Stopped"), ANSWER, "the shell's 'Stopped' job line");
         tmux.type(SESSION, "fg");
         tmux.press(SESSION, "Enter");
-        ask("back again?", ScriptedConversation.REPLY); // typed while claude resumes: it reads it once it has
+        // Claude redraws its whole screen once it runs again (the shell's job lines go). Text and Enter sent before
+        // it has taken the terminal back can reach it as one cooked line, whose newline its input does not take
+        // as Enter: the prompt then stays typed but unsent (seen once when the Enter followed the text within
+        // milliseconds).
+        tmux.awaitScreen(SESSION, s -> !s.contains("Stopped") && s.contains("Claude Code") && s.contains("❯"),
+                ANSWER, "claude's screen redrawn after fg");
+        ask("back again?", ScriptedConversation.REPLY);
         typeIntoClaude("/exit");
         tmux.press(SESSION, "Enter");
 
