@@ -67,14 +67,8 @@ public final class Leftovers {
             if (remaining <= 0) {
                 break;
             }
-            CompletableFuture<?>[] exits = running.stream().map(ProcessHandle::of).flatMap(Optional::stream)
-                    .map(ProcessHandle::onExit).toArray(CompletableFuture<?>[]::new);
-            try {
-                CompletableFuture.allOf(exits).get(remaining, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
+            if (!exited(running.stream().map(ProcessHandle::of).flatMap(Optional::stream).toList(), remaining)) {
                 break;
-            } catch (ExecutionException e) {
-                throw new AssertionError("watching the processes in " + dir + " failed", e.getCause());
             }
         }
         List<String> left = under(dir);
@@ -88,12 +82,18 @@ public final class Leftovers {
      * reported, so one left unreaped makes the wait last to the end). Callers assert on {@link #running} after.
      */
     public static void awaitExit(List<ProcessHandle> processes, Duration wait) throws InterruptedException {
+        exited(processes, wait.toNanos()); // the caller reports which one still runs
+    }
+
+    /** Waits up to {@code nanos} for all of {@code processes} to exit; false when the time ran out first. */
+    private static boolean exited(List<ProcessHandle> processes, long nanos) throws InterruptedException {
         CompletableFuture<?>[] exits = processes.stream().map(ProcessHandle::onExit)
                 .toArray(CompletableFuture<?>[]::new);
         try {
-            CompletableFuture.allOf(exits).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(exits).get(nanos, TimeUnit.NANOSECONDS);
+            return true;
         } catch (TimeoutException e) {
-            // the caller reports which one still runs
+            return false;
         } catch (ExecutionException e) {
             throw new AssertionError("watching " + processes + " failed", e.getCause());
         }

@@ -64,7 +64,7 @@ public final class Tmux implements AutoCloseable {
 
     /** The visible screen of the session's pane. */
     public String screen(String name) throws IOException, InterruptedException {
-        return control(name).command("capture-pane -p -t " + name);
+        return control(name).screen();
     }
 
     /** Types {@code text} literally. */
@@ -109,7 +109,7 @@ public final class Tmux implements AutoCloseable {
                 throw new AssertionError("session " + name + " ended while waiting for " + what + "; last screen:\n"
                         + screen);
             }
-            screen = control.command("capture-pane -p -t " + name);
+            screen = control.screen();
             if (ready.test(screen)) {
                 return screen;
             }
@@ -127,7 +127,7 @@ public final class Tmux implements AutoCloseable {
         while (!control.ended()) {
             if (!control.awaitChange(control.changes(), deadline)) {
                 throw new AssertionError("session " + name + " still there after " + timeout + "; screen:\n"
-                        + control.screenOrEmpty(name));
+                        + control.screenOrEmpty());
             }
         }
         if (hasSession(name)) {
@@ -262,10 +262,15 @@ public final class Tmux implements AutoCloseable {
             }
         }
 
+        /** The visible screen of the session's pane. */
+        String screen() throws IOException, InterruptedException {
+            return command("capture-pane -p -t " + session);
+        }
+
         /** The screen, or "" when the session ended meanwhile (for a failure message). */
-        String screenOrEmpty(String name) throws InterruptedException {
+        String screenOrEmpty() throws InterruptedException {
             try {
-                return command("capture-pane -p -t " + name);
+                return screen();
             } catch (IOException e) {
                 return "";
             }
