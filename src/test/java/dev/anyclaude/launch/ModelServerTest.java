@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,13 +60,25 @@ class ModelServerTest {
         return server;
     }
 
-    /** Starts the fake on {@code port} once {@code marker} exists, from another thread. */
+    /**
+     * A model server still loading its model for its first {@code probes} requests (503, as llama.cpp answers
+     * then), then answering.
+     */
+    private static Function<FakeUpstream.RecordedRequest, Reply> loadingFor(int probes) {
+        AtomicInteger calls = new AtomicInteger();
+        return request -> calls.incrementAndGet() <= probes
+                ? Reply.json(503, "{\"error\":{\"message\":\"Loading model\"}}") : models(request);
+    }
+
+    /**
+     * Starts the fake on {@code port} once {@code marker} exists, from another thread, still loading for its first
+     * two probes: the start is waited for through refused and 503 probes alike.
+     */
     private void comeUpWhen(Path marker, int port) {
         Thread.ofVirtual().start(() -> {
             try {
                 LauncherProcess.awaitExists(marker, Duration.ofSeconds(30));
-                Thread.sleep(600); // the model's load time: the environment's pace, not a wait for a condition
-                FakeUpstream upstream = FakeUpstream.start(port, ModelServerTest::models);
+                FakeUpstream upstream = FakeUpstream.start(port, loadingFor(2));
                 synchronized (cleanup) {
                     cleanup.add(upstream);
                 }
@@ -97,9 +110,7 @@ class ModelServerTest {
 
     @Test
     void aServerStillLoadingIsWaitedForButNotStarted() throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        try (FakeUpstream loading = FakeUpstream.start(request -> calls.incrementAndGet() < 4
-                ? Reply.json(503, "{\"error\":{\"message\":\"Loading model\"}}") : models(request))) {
+        try (FakeUpstream loading = FakeUpstream.start(loadingFor(3))) {
             ModelServer server = server(loading.port(), "touch started; sleep 300", Duration.ofSeconds(20));
 
             server.start();
