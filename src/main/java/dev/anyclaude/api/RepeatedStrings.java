@@ -1,6 +1,7 @@
 package dev.anyclaude.api;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
 import tools.jackson.core.util.JsonGeneratorDelegate;
 import tools.jackson.databind.JsonNode;
 
@@ -83,6 +84,16 @@ public final class RepeatedStrings {
                 }
             }
             return super.writeString(text);
+        }
+
+        /**
+         * Straight to the generator, which copies a {@link FrozenJson} object's UTF-8 bytes (the delegate's
+         * inherited way re-encodes the text from its characters).
+         */
+        @Override
+        public JsonGenerator writeRawValue(SerializableString raw) {
+            delegate.writeRawValue(raw);
+            return this;
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.anyclaude.openai;
 
+import dev.anyclaude.api.BoundedMemo;
 import dev.anyclaude.api.ContentBlock;
+import dev.anyclaude.api.FrozenJson;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.Message;
 import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.SameObjects;
 import dev.anyclaude.api.Tool;
 import dev.anyclaude.api.ToolChoice;
 import tools.jackson.databind.JsonNode;
@@ -101,7 +104,24 @@ final class ToolMapper {
         }
     }
 
+    /**
+     * Distinct tools whose entries are kept (a Claude Code version sends a few dozen, MCP servers add theirs); each
+     * entry holds its tree and its JSON text, a few KB.
+     */
+    static final int FUNCTIONS_KEPT = 1024;
+    private static final BoundedMemo<SameObjects, ObjectNode> FUNCTIONS = new BoundedMemo<>(FUNCTIONS_KEPT);
+
+    /**
+     * The tool's entry, made once per tool and shared ({@link FrozenJson}): the parse memo gives every request of
+     * a session the same tool instances, found here by identity, and each request copied every schema and wrote
+     * its many small nodes again.
+     */
     private static ObjectNode function(Tool tool) {
+        return FUNCTIONS.get(SameObjects.of(tool.name(), tool.description(), tool.inputSchema()),
+                key -> FrozenJson.object(newFunction(tool)));
+    }
+
+    private static ObjectNode newFunction(Tool tool) {
         ObjectNode entry = Json.object();
         entry.put("type", "function");
         ObjectNode function = entry.putObject("function");

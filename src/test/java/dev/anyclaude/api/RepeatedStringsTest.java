@@ -45,7 +45,8 @@ class RepeatedStringsTest {
                 for (OpenAiFlavor flavor : OpenAiFlavor.values()) {
                     ObjectNode mapped = ChatRequestMapper.map(request,
                             new ChatRequestMapper.Options(flavor, "m", 100, "s"));
-                    assertThat(strings.bytes(mapped)).as("%s, pass %d", flavor, pass).isEqualTo(Json.bytes(mapped));
+                    // the plain copy is written by walking every node: the frozen tool entries must give the same bytes
+                    assertThat(strings.bytes(mapped)).as("%s, pass %d", flavor, pass).isEqualTo(Json.bytes(mapped.deepCopy()));
                     compared++;
                 }
             }

@@ -2,6 +2,7 @@ package dev.anyclaude.bench;
 
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.RepeatedStrings;
 import dev.anyclaude.api.RequestParser;
 import dev.anyclaude.openai.ChatRequestMapper;
 import dev.anyclaude.openai.ClaudeCodeSessions;
@@ -47,6 +48,9 @@ public class RequestMappingBenchmark {
     @Param({"llamacpp", "openai"})
     public String flavor;
 
+    /** Writes the upstream body as {@code OpenAiBackend} does. */
+    private static final RepeatedStrings WRITER = new RepeatedStrings();
+
     private byte[] body;
     /** Bodies whose tools, system prompt and messages no request sent before (more than the gateway keeps). */
     private byte[][] unseen;
@@ -81,13 +85,13 @@ public class RequestMappingBenchmark {
     /** Mapping and writing only: the part this gateway adds on top of reading the request. */
     @Benchmark
     public byte[] map() {
-        return Json.bytes(ChatRequestMapper.map(parsed, options));
+        return WRITER.bytes(ChatRequestMapper.map(parsed, options));
     }
 
     /** Parsing the client's bytes too: the whole per-request cost of the request side. */
     @Benchmark
     public byte[] parseAndMap() {
-        return Json.bytes(ChatRequestMapper.map(RequestParser.parseMessages(body), options));
+        return WRITER.bytes(ChatRequestMapper.map(RequestParser.parseMessages(body), options));
     }
 
     /**
@@ -98,7 +102,7 @@ public class RequestMappingBenchmark {
     @Benchmark
     public byte[] parseUnseenAndMap() {
         byte[] fresh = unseen[next++ % UNSEEN];
-        return Json.bytes(ChatRequestMapper.map(RequestParser.parseMessages(fresh), options));
+        return WRITER.bytes(ChatRequestMapper.map(RequestParser.parseMessages(fresh), options));
     }
 
     /** The objects of {@code array}, each with an {@code id} field first. */

@@ -678,6 +678,27 @@ class ChatRequestMapperTest {
                      {"type":"function","function":{"name":"Nop","parameters":{"type":"object","properties":{}}}}]"""));
         }
 
+        @Test
+        void aSessionsRequestsShareTheirToolEntriesAndAChangedToolGetsItsOwn() {
+            // a tool list of 1 KB and more, as Claude Code's are: the parser shares such values between requests
+            String tools = """
+                    "tools":[{"name":"Read","description":"Reads a file","input_schema":{"type":"object",
+                      "properties":{"file_path":{"type":"string","description":"%s"}}}}],"""
+                    .formatted("The absolute path of the file. ".repeat(40));
+            // two turns of a session: the same tools, a longer history (parsed apart, as the gateway does)
+            ObjectNode first = map(req(tools + HELLO));
+            ObjectNode second = map(req(tools + """
+                    "messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"},
+                      {"role":"user","content":"more"}]"""));
+            assertThat(second.get("tools").get(0)).isSameAs(first.get("tools").get(0));
+            assertThat(Json.bytes(second.get("tools"))).isEqualTo(Json.bytes(first.get("tools").deepCopy()));
+
+            ObjectNode changed = map(req(tools.replace("Reads a file", "Reads a file or a directory") + HELLO));
+            assertThat(changed.get("tools").get(0)).isNotSameAs(first.get("tools").get(0));
+            assertThat(changed.at("/tools/0/function/description").stringValue()).isEqualTo("Reads a file or a directory");
+            assertThat(first.at("/tools/0/function/description").stringValue()).isEqualTo("Reads a file");
+        }
+
         static final String DEFERRED_TOOLS = """
                 "tools":[
                   {"name":"Agent","input_schema":{"type":"object"}},
