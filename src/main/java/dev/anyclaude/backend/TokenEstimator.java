@@ -315,10 +315,13 @@ public final class TokenEstimator {
     }
 
     /**
-     * Counts of texts of 256 characters or more, up to 4 M characters of them: a session's system prompt, tool
-     * list and earlier messages are counted once, not on every turn.
+     * Counts of texts of 16 characters or more, up to 4 M characters and 64 Ki texts of them: a session's system
+     * prompt, tool list and earlier messages are counted once, not on every turn. The short ones too (a turn's
+     * titles, tool names and inputs, short texts): counted by BPE on every request they took most of the estimate's
+     * time (14-25 us for a freshly parsed Claude Code request, under 5 with them remembered; docs/BENCHMARKS.md,
+     * twelfth pass), where a lookup costs a hash and a comparison of a few dozen characters.
      */
-    private static final CountMemo MEMO = new CountMemo(256, 4_000_000, TokenEstimator::countUncached);
+    private static final CountMemo MEMO = new CountMemo(16, 4_000_000, 64 * 1024, TokenEstimator::countUncached);
 
     static long countUncached(String text) {
         long tokens = 0;

@@ -12,7 +12,11 @@ class CountMemoTest {
     private final List<String> counted = new ArrayList<>();
 
     private CountMemo memo(int minChars, long maxChars) {
-        return new CountMemo(minChars, maxChars, text -> {
+        return memo(minChars, maxChars, Integer.MAX_VALUE);
+    }
+
+    private CountMemo memo(int minChars, long maxChars, int maxEntries) {
+        return new CountMemo(minChars, maxChars, maxEntries, text -> {
             counted.add(text);
             return text.length() / 4;
         });
@@ -60,6 +64,23 @@ class CountMemoTest {
         assertThat(counted).isEmpty();
         memo.count(b);
         assertThat(counted).containsExactly(b);
+    }
+
+    @Test
+    void theLeastRecentlyUsedTextsGoWhenTheEntryBoundIsPassed() {
+        CountMemo memo = memo(8, 1_000_000, 3);
+        List<String> texts = List.of("first text", "second text", "third text", "fourth text");
+        texts.forEach(memo::count);
+
+        assertThat(memo.size()).isEqualTo(3);
+        counted.clear();
+        memo.count("second text");
+        memo.count("third text");
+        memo.count("fourth text");
+        assertThat(counted).isEmpty();
+        memo.count("first text");
+        assertThat(counted).containsExactly("first text");
+        assertThat(memo.size()).isEqualTo(3);
     }
 
     @Test
