@@ -9,8 +9,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,24 +66,38 @@ public final class FrozenJson {
         private static final long serialVersionUID = 1L;
 
         /**
-         * The object's JSON; null while the constructor makes it, and for the rare tree whose text and UTF-8
-         * bytes part ways (a lone surrogate, which each generator writes its own way): it is then written as usual.
+         * The object's JSON; null while the constructor makes it, and for the rare tree with a lone surrogate in its
+         * text (written one way by the UTF-8 generator and another by a writer's): it is then written as usual.
          */
         private final transient SerializableString json;
 
         Written(Map<String, JsonNode> children) {
             super(JsonNodeFactory.instance, children);
-            // the text as a writer writes it and as UTF-8 bytes, which the raw copy must both reproduce
-            this.json = sameBothWays(new SerializedString(Json.MAPPER.writeValueAsString(this)),
-                    Json.MAPPER.writeValueAsBytes(this));
+            this.json = textOf(Json.MAPPER.writeValueAsBytes(this));
         }
 
-        private static SerializableString sameBothWays(SerializableString text, byte[] bytes) {
-            try {
-                return Arrays.equals(text.asUnquotedUTF8(), bytes) ? text : null;
-            } catch (IllegalArgumentException e) {
-                // a surrogate that is not half of a pair: no UTF-8 for it
-                return null;
+        /**
+         * The JSON as text, which a writer writes as it is, with the UTF-8 bytes the generator wrote for it; null
+         * when the tree holds a lone surrogate, which the UTF-8 generator writes as a backslash-u escape and a
+         * writer as the character itself (a surrogate pair is one code point either way).
+         */
+        private static SerializableString textOf(byte[] bytes) {
+            for (int i = 0; i + 3 < bytes.length; i++) {
+                if (bytes[i] == '\\' && bytes[i + 1] == 'u' && (bytes[i + 2] == 'D' || bytes[i + 2] == 'd')
+                        && "89ABCDEFabcdef".indexOf(bytes[i + 3]) >= 0) {
+                    return null;
+                }
+            }
+            return new Text(new String(bytes, StandardCharsets.UTF_8), bytes);
+        }
+
+        /** The text with its UTF-8 bytes as the generator wrote them, not encoded again on the first write. */
+        private static final class Text extends SerializedString {
+            private static final long serialVersionUID = 1L;
+
+            Text(String text, byte[] utf8) {
+                super(text);
+                _unquotedUTF8Ref = utf8;
             }
         }
 
