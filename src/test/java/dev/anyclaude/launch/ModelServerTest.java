@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,16 +59,6 @@ class ModelServerTest {
     }
 
     /**
-     * A model server still loading its model for its first {@code probes} requests (503, as llama.cpp answers
-     * then), then answering.
-     */
-    private static Function<FakeUpstream.RecordedRequest, Reply> loadingFor(int probes) {
-        AtomicInteger calls = new AtomicInteger();
-        return request -> calls.incrementAndGet() <= probes
-                ? Reply.json(503, "{\"error\":{\"message\":\"Loading model\"}}") : models(request);
-    }
-
-    /**
      * Starts the fake on {@code port} once {@code marker} exists, from another thread, still loading for its first
      * two probes: the start is waited for through refused and 503 probes alike.
      */
@@ -78,7 +66,7 @@ class ModelServerTest {
         Thread.ofVirtual().start(() -> {
             try {
                 LauncherProcess.awaitExists(marker, Duration.ofSeconds(30));
-                FakeUpstream upstream = FakeUpstream.start(port, loadingFor(2));
+                FakeUpstream upstream = FakeUpstream.start(port, FakeUpstream.loadingModel(2, ModelServerTest::models));
                 synchronized (cleanup) {
                     cleanup.add(upstream);
                 }
@@ -110,7 +98,7 @@ class ModelServerTest {
 
     @Test
     void aServerStillLoadingIsWaitedForButNotStarted() throws Exception {
-        try (FakeUpstream loading = FakeUpstream.start(loadingFor(3))) {
+        try (FakeUpstream loading = FakeUpstream.start(FakeUpstream.loadingModel(3, ModelServerTest::models))) {
             ModelServer server = server(loading.port(), "touch started; sleep 300", Duration.ofSeconds(20));
 
             server.start();

@@ -67,6 +67,17 @@ public final class FakeUpstream implements AutoCloseable {
         acceptor.start();
     }
 
+    /**
+     * A model server still loading its model: its first {@code probes} model-list requests ({@code /v1/models}) get
+     * a 503 "Loading model", as llama.cpp answers then, so that whoever waits for it has to probe again; every other
+     * request, and every later one, goes to {@code then}.
+     */
+    public static Function<RecordedRequest, Reply> loadingModel(int probes, Function<RecordedRequest, Reply> then) {
+        AtomicInteger modelLists = new AtomicInteger();
+        return request -> request.path().equals("/v1/models") && modelLists.incrementAndGet() <= probes
+                ? Reply.json(503, "{\"error\":{\"message\":\"Loading model\"}}") : then.apply(request);
+    }
+
     /** Starts a server on 127.0.0.1 with an ephemeral port. */
     public static FakeUpstream start(Function<RecordedRequest, Reply> handler) {
         return start(0, handler);

@@ -1,12 +1,9 @@
 package dev.anyclaude.testing;
 
-import dev.anyclaude.testing.FakeUpstream.Reply;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model server for server-script tests, run as its own JVM by the script under test:
@@ -30,12 +27,8 @@ public final class ScriptedUpstreamMain {
         Path target = Path.of(args[2]);
         int loadingProbes = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
-        ScriptedConversation conversation = new ScriptedConversation(target);
-        AtomicInteger modelLists = new AtomicInteger();
-        FakeUpstream upstream = FakeUpstream.start(port, request ->
-                request.path().equals("/v1/models") && modelLists.incrementAndGet() <= loadingProbes
-                        ? Reply.json(503, "{\"error\":{\"message\":\"Loading model\"}}")
-                        : conversation.apply(request));
+        FakeUpstream upstream = FakeUpstream.start(port,
+                FakeUpstream.loadingModel(loadingProbes, new ScriptedConversation(target)));
         System.out.println("scripted upstream: listening on " + upstream.baseUrl() + ", loading the model for its first "
                 + loadingProbes + " model-list requests");
         new CountDownLatch(1).await();
