@@ -10,6 +10,7 @@ import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.Gate;
 import dev.anyclaude.testing.FakeUpstream.Reply;
+import dev.anyclaude.testing.FakeUpstream.Valve;
 import dev.anyclaude.testing.GatewayUnderTest;
 import dev.anyclaude.testing.LiveStream;
 import dev.anyclaude.testing.ManualClock;
@@ -186,14 +187,24 @@ class FaultInjectionTest {
     void aModelThatNeverStartsEndsAtTheFirstTokenDeadlineEvenWhileTheUpstreamSendsKeepAlives() throws Exception {
         // OpenRouter-style ": PROCESSING" comments keep the connection busy, but no output ever comes
         OpenAiSse comments = OpenAiSse.chat("m");
-        for (int i = 0; i < 200; i++) {
+        int minutes = (int) DEADLINES.firstToken().toMinutes();
+        for (int i = 0; i < minutes; i++) {
             comments.comment("OPENROUTER PROCESSING");
         }
-        fake.handler(r -> comments.reply().withChunking(Chunking.random(5, 30)).withPacing(Duration.ofMillis(20)));
+        byte[] bytes = comments.bytes();
+        Valve valve = new Valve();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.random(5, 30)).withPacer(valve));
         try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
             committed(live);
 
-            pass(DEADLINES.firstToken());
+            // a keep-alive a minute, each sent after the clock moved, until the first-token deadline has passed
+            for (int minute = 1; minute <= minutes; minute++) {
+                clock.advance(Duration.ofMinutes(1));
+                int end = endOfEvent(bytes, minute - 1);
+                valve.openTo(end);
+                assertThat(valve.awaitSent(end, PROMPTLY)).isTrue();
+            }
+            pass(Duration.ZERO);
 
             assertTimeoutEvent(live.finish(PROMPTLY), "first-token deadline");
         }
@@ -203,17 +214,48 @@ class FaultInjectionTest {
     @Test
     void aDripThatNeverGoesSilentEndsAtTheTotalDeadline() throws Exception {
         byte[] bytes = answer(400).finish("stop").done().bytes();
-        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.oneByte()).withPacing(Duration.ofMillis(5)));
+        Valve valve = new Valve();
+        fake.handler(r -> Reply.sse(bytes).withChunking(Chunking.oneByte()).withPacer(valve));
+        // each step lets one more event out, a byte at a time, after moving the clock by less than the idle
+        // deadline; the client's seeing its word proves the gateway read it at that time. The watchdog looks
+        // at every step: the drip must keep the idle deadline away, and only the total deadline ends it.
+        Duration step = DEADLINES.idle().minusMinutes(1);
+        long steps = DEADLINES.total().dividedBy(step) - 1;
         try (LiveStream live = LiveStream.post(gateway.port(), request(true))) {
-            live.await(e -> e.data().contains("word1 "), PROMPTLY);
+            valve.openTo(endOfEvent(bytes, "word0 "));
+            live.await(e -> e.data().contains("word0 "), PROMPTLY);
 
-            pass(DEADLINES.total());
+            for (int word = 1; word <= steps; word++) {
+                clock.advance(step);
+                valve.openTo(endOfEvent(bytes, "word" + word + " "));
+                String expected = "word" + word + " ";
+                live.await(e -> e.data().contains(expected), PROMPTLY);
+                watchdog.checkNow();
+                assertThat(live.ended()).as("still streaming after %s", expected).isFalse();
+            }
+            pass(step);
 
             RawHttp.Response response = live.finish(PROMPTLY);
             assertTimeoutEvent(response, "total deadline");
-            assertThat(response.text()).doesNotContain("word399");
+            assertThat(response.text()).contains("word" + steps + " ").doesNotContain("word" + (steps + 1) + " ");
         }
         assertReleased();
+    }
+
+    /** The offset just after the {@code n}-th event (from 0) of an event stream. */
+    private static int endOfEvent(byte[] stream, int n) {
+        String text = new String(stream, StandardCharsets.US_ASCII);
+        int end = 0;
+        for (int i = 0; i <= n; i++) {
+            end = text.indexOf("\n\n", end) + 2;
+        }
+        return end;
+    }
+
+    /** The offset just after the event that carries {@code text}. */
+    private static int endOfEvent(byte[] stream, String text) {
+        String all = new String(stream, StandardCharsets.US_ASCII);
+        return all.indexOf("\n\n", all.indexOf(text)) + 2;
     }
 
     // ---- the client goes away ----------------------------------------------------------------------------

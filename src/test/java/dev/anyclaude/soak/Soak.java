@@ -9,6 +9,7 @@ import dev.anyclaude.server.GatewayServer;
 import dev.anyclaude.testing.FakeUpstream;
 import dev.anyclaude.testing.FakeUpstream.Chunking;
 import dev.anyclaude.testing.FakeUpstream.Gate;
+import dev.anyclaude.testing.FakeUpstream.Pacer;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.OpenAiSse;
@@ -300,7 +301,7 @@ public final class Soak {
         byte[] normal = words(60, id).finish("stop").usage(20, 60, 0).done().bytes();
         return switch (fault) {
             case NORMAL, CLIENT_LEAVES -> Reply.sse(normal).withChunking(chunking)
-                    .withPacing(fault == Fault.CLIENT_LEAVES ? Duration.ofMillis(20) : null);
+                    .withPacer(fault == Fault.CLIENT_LEAVES ? Pacer.steady(Duration.ofMillis(20)) : null);
             case HANG_BEFORE_HEADERS -> {
                 Gate gate = new Gate();
                 gates.add(gate);
@@ -309,7 +310,7 @@ public final class Soak {
             case HANG_AFTER_HEADERS -> Reply.sse(normal).withHoldAt(0);
             case HANG_MID_STREAM -> Reply.sse(normal).withChunking(chunking).withHoldAt(normal.length / 2);
             case RESET_MID_STREAM -> Reply.sse(normal).withChunking(chunking).withResetAt(normal.length / 2);
-            case DRIP -> Reply.sse(normal).withChunking(Chunking.oneByte()).withPacing(Duration.ofMillis(25));
+            case DRIP -> Reply.sse(normal).withChunking(Chunking.oneByte()).withPacer(Pacer.steady(Duration.ofMillis(25)));
             case RATE_LIMITED -> Reply.json(429, "{\"error\":{\"message\":\"slow down\",\"code\":429}}")
                     .withHeader("Retry-After", "1");
             case UNAVAILABLE -> Reply.json(id % 2 == 0 ? 503 : 529, "{\"error\":{\"message\":\"busy\"}}");
@@ -322,9 +323,9 @@ public final class Soak {
                     loop.text("I will now read the file again to check. ");
                 }
                 yield Reply.sse(loop.finish("stop").done().bytes()).withChunking(chunking)
-                        .withPacing(Duration.ofMillis(2));
+                        .withPacer(Pacer.steady(Duration.ofMillis(2)));
             }
-            case NEVER_ENDING -> Reply.sse(NEVER_ENDING).withChunking(chunking).withPacing(Duration.ofMillis(1));
+            case NEVER_ENDING -> Reply.sse(NEVER_ENDING).withChunking(chunking).withPacer(Pacer.steady(Duration.ofMillis(1)));
         };
     }
 

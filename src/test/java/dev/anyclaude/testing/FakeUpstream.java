@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -446,10 +447,17 @@ public final class FakeUpstream implements AutoCloseable {
                     reset(socket);
                     return false;
                 }
+                if (reply.pacer() != null) {
+                    long allowed = awaitTurn(socket, in, reply.pacer(), offset, stop);
+                    if (allowed <= offset) {
+                        return false;
+                    }
+                    stop = (int) allowed;
+                }
                 writePiece(out, reply.framing(), body, offset, stop - offset);
                 offset = stop;
-                if (reply.pacing() != null) {
-                    Thread.sleep(reply.pacing());
+                if (reply.pacer() != null) {
+                    reply.pacer().sent(offset);
                 }
             }
         }
@@ -537,9 +545,35 @@ public final class FakeUpstream implements AutoCloseable {
         if (closed) {
             gate.release();
         }
+        return waitUnlessPeerLeaves(socket, in, gate::awaitRelease);
+    }
+
+    /**
+     * Waits, the way it waits at a gate, for the pacer to let out some of the body from {@code from} to
+     * {@code to}: how far it may go, or {@code from} when the peer left first.
+     */
+    private static long awaitTurn(Socket socket, InputStream in, Pacer pacer, long from, long to)
+            throws InterruptedException, IOException {
+        long[] allowed = {from};
+        boolean go = waitUnlessPeerLeaves(socket, in, timeout -> {
+            allowed[0] = Math.min(to, pacer.awaitTurn(from, to, timeout));
+            return allowed[0] > from;
+        });
+        return go ? allowed[0] : from;
+    }
+
+    /** A wait in slices of at most {@code timeout}: true when it is over. */
+    @FunctionalInterface
+    private interface Wait {
+        boolean await(Duration timeout) throws InterruptedException;
+    }
+
+    /** Waits while watching the connection: false (and the connection is dropped) when the peer closes it. */
+    private static boolean waitUnlessPeerLeaves(Socket socket, InputStream in, Wait wait)
+            throws InterruptedException, IOException {
         socket.setSoTimeout(20);
         try {
-            while (!gate.awaitRelease(Duration.ofMillis(20))) {
+            while (!wait.await(Duration.ofMillis(20))) {
                 in.mark(1);
                 try {
                     if (in.read() < 0) {
@@ -743,10 +777,88 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * When a paced reply may send each piece of its body. The fake calls {@link #awaitTurn} before a piece (in
+     * slices, watching the connection in between) and {@link #sent} after it.
+     */
+    public interface Pacer {
+        /**
+         * Waits at most {@code timeout} for the next piece, the body from offset {@code from} to {@code to}, to be
+         * let out: how far it may go now ({@code to}, or less to split it), or {@code from} when not yet.
+         */
+        long awaitTurn(long from, long to, Duration timeout) throws InterruptedException;
+
+        /** The body up to {@code end} has been written to the connection. */
+        default void sent(long end) {
+        }
+
+        /**
+         * A model that emits a piece every {@code pause}, in real time: the soak's load. Not for tests that
+         * check deadlines on a manual clock; those step a {@link Valve}.
+         */
+        static Pacer steady(Duration pause) {
+            long nanos = pause.toNanos();
+            return (from, to, timeout) -> {
+                LockSupport.parkNanos(nanos); // the fake model's emission rate, not a wait for a condition
+                return to;
+            };
+        }
+    }
+
+    /**
+     * A pacer the test opens step by step: the fake sends the body only as far as {@link #openTo} allows (a piece
+     * that goes further is split there), so a test can move its manual clock between steps and know which bytes
+     * were sent after which move.
+     */
+    public static final class Valve implements Pacer {
+        private long open;
+        private long sent;
+
+        /** Lets the body out up to offset {@code end}. */
+        public synchronized void openTo(long end) {
+            if (end > open) {
+                open = end;
+                notifyAll();
+            }
+        }
+
+        /** Waits until the fake has written the body up to {@code end}; false when {@code timeout} passed first. */
+        public synchronized boolean awaitSent(long end, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (sent < end) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+
+        /** How far the fake has written the body. */
+        public synchronized long sent() {
+            return sent;
+        }
+
+        @Override
+        public synchronized long awaitTurn(long from, long to, Duration timeout) throws InterruptedException {
+            if (open <= from) {
+                TimeUnit.NANOSECONDS.timedWait(this, timeout.toNanos());
+            }
+            return Math.max(from, Math.min(open, to));
+        }
+
+        @Override
+        public synchronized void sent(long end) {
+            sent = end;
+            notifyAll();
+        }
+    }
+
     /** A scripted answer. Immutable; the {@code with...} methods return changed copies. */
     public record Reply(int status, Map<String, List<String>> headers, byte[] body, Chunking chunking, Framing framing,
                         Gate stallBeforeHeaders, Gate stallGate, long stallAt, long resetAt, long holdAt,
-                        boolean closeWithoutBody, boolean dropConnection, Duration pacing, Breakage breakage) {
+                        boolean closeWithoutBody, boolean dropConnection, Pacer pacer, Breakage breakage) {
 
         public Reply {
             Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -803,35 +915,35 @@ public final class FakeUpstream implements AutoCloseable {
                 return all;
             });
             return new Reply(status, copy, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pacing, breakage);
+                    holdAt, closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         public Reply withChunking(Chunking newChunking) {
             return new Reply(status, headers, body, newChunking, framing, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing, breakage);
+                    resetAt, holdAt, closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         public Reply withFraming(Framing newFraming) {
             return new Reply(status, headers, body, chunking, newFraming, stallBeforeHeaders, stallGate, stallAt,
-                    resetAt, holdAt, closeWithoutBody, dropConnection, pacing, breakage);
+                    resetAt, holdAt, closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         /** Blocks before the status line until {@code gate} is released (a slow prefill). */
         public Reply withStallBeforeHeaders(Gate gate) {
             return new Reply(status, headers, body, chunking, framing, gate, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pacing, breakage);
+                    holdAt, closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         /** Blocks after {@code offset} body bytes until {@code gate} is released (a silent upstream). */
         public Reply withStallAt(long offset, Gate gate) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, gate, offset, resetAt, holdAt,
-                    closeWithoutBody, dropConnection, pacing, breakage);
+                    closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         /** Resets the connection after {@code offset} body bytes (a crashed upstream). */
         public Reply withResetAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, offset,
-                    holdAt, closeWithoutBody, dropConnection, pacing, breakage);
+                    holdAt, closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         /**
@@ -840,19 +952,19 @@ public final class FakeUpstream implements AutoCloseable {
          */
         public Reply withHoldAt(long offset) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    offset, closeWithoutBody, dropConnection, pacing, breakage);
+                    offset, closeWithoutBody, dropConnection, pacer, breakage);
         }
 
         /** Sends the status line and headers, then closes the connection without a body. */
         public Reply withCloseWithoutBody() {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, true, dropConnection, pacing, breakage);
+                    holdAt, true, dropConnection, pacer, breakage);
         }
 
-        /** Waits {@code pause} after each piece of the body: a slow drip that never goes quite silent. */
-        public Reply withPacing(Duration pause) {
+        /** Sends each piece of the body when {@code newPacer} lets it out: a steady rate, or a test's steps. */
+        public Reply withPacer(Pacer newPacer) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pause, breakage);
+                    holdAt, closeWithoutBody, dropConnection, newPacer, breakage);
         }
 
         /**
@@ -881,7 +993,7 @@ public final class FakeUpstream implements AutoCloseable {
 
         private Reply withBreakage(Breakage newBreakage) {
             return new Reply(status, headers, body, chunking, framing, stallBeforeHeaders, stallGate, stallAt, resetAt,
-                    holdAt, closeWithoutBody, dropConnection, pacing, newBreakage);
+                    holdAt, closeWithoutBody, dropConnection, pacer, newBreakage);
         }
 
         public String bodyText() {

@@ -5,6 +5,7 @@ import dev.anyclaude.testing.FakeUpstream.Framing;
 import dev.anyclaude.testing.FakeUpstream.Gate;
 import dev.anyclaude.testing.FakeUpstream.RecordedRequest;
 import dev.anyclaude.testing.FakeUpstream.Reply;
+import dev.anyclaude.testing.FakeUpstream.Valve;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,6 +132,39 @@ class FakeUpstreamTest {
         assertThat(pending).isNotDone();
         gate.release();
         assertThat(pending.get(10, TimeUnit.SECONDS).body()).isEqualTo(body);
+    }
+
+    @Test
+    void aValveLetsTheBodyOutAsFarAsItIsOpenSplittingPieces() throws Exception {
+        byte[] body = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+        Valve valve = new Valve();
+        fake = FakeUpstream.start(r -> Reply.sse(body).withChunking(Chunking.random(3, 6)).withPacer(valve));
+        CompletableFuture<byte[]> raw = CompletableFuture.supplyAsync(() -> {
+            try {
+                return rawExchange("GET /drip HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        for (int open : new int[]{3, 10, 11}) {
+            valve.openTo(open);
+            assertThat(valve.awaitSent(open, Duration.ofSeconds(10))).isTrue();
+            assertThat(valve.sent()).as("sent while open to %d", open).isEqualTo(open);
+        }
+        assertThat(raw).isNotDone();
+        valve.openTo(body.length);
+
+        List<Integer> sizes = new ArrayList<>();
+        assertThat(dechunk(raw.get(10, TimeUnit.SECONDS), sizes)).isEqualTo(body);
+        List<Integer> ends = new ArrayList<>();
+        int end = 0;
+        for (int size : sizes) {
+            end += size;
+            ends.add(end);
+        }
+        assertThat(ends).contains(3, 10, 11, body.length).allMatch(e -> e <= body.length);
+        assertThat(sizes).allMatch(size -> size >= 1 && size <= 6);
     }
 
     @Test
