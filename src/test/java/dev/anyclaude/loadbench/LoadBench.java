@@ -330,7 +330,8 @@ public final class LoadBench {
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
              Gateway gateway = process ? Gateway.process(opts, upstream.baseUrl()) : Gateway.inProcess(upstream.baseUrl());
              Gateway other = opts.containsKey("compare") ? Gateway.process(withJar(opts, opts.get("compare")), upstream.baseUrl()) : null;
-             HttpClient client = httpClient()) {
+             HttpClient client = httpClient();
+             Closer forwarders = new Closer()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             // compare=JAR: a second build's gateway in the same run, its rounds interleaved with the first's, so
             // that both see the same machine (whose speed drifts by tens of percent within minutes here)
@@ -342,10 +343,19 @@ public final class LoadBench {
                         + (opts.containsKey("compareJvm") ? " " + opts.get("compareJvm") : ""),
                         other, new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + other.port())));
             }
+            // floor=platform|virtual: the direct requests through a TCP forwarder (Forwarder) as well, the least
+            // any extra hop costs on this machine
+            for (String threads : opts.containsKey("floor") ? opts.get("floor").split(",") : new String[0]) {
+                Gateway forwarder = Gateway.forwarder(threads, upstream.baseUrl());
+                forwarders.add(forwarder);
+                paths.add(new Through("forwarder (" + threads + " threads)", forwarder,
+                        new LoadBench(client, "http://127.0.0.1:" + forwarder.port(), null), false));
+            }
             for (int w = 0; w < 2; w++) {
                 bench.phase("warm-up direct", false, bodies, warmup / 2, concurrency, false, null, null);
                 for (Through path : paths) {
-                    path.bench().phase("warm-up through", true, bodies, warmup / 2, concurrency, false, null, null);
+                    path.bench().phase("warm-up through", path.anthropic(), bodies, warmup / 2, concurrency, false,
+                            null, null);
                 }
             }
             List<Phase> direct = new ArrayList<>();
@@ -398,16 +408,23 @@ public final class LoadBench {
         }
     }
 
-    /** A path through a gateway: its label in the tables, the gateway, the driver aimed at it, its rounds. */
-    private record Through(String label, Gateway gateway, LoadBench bench, List<Phase> rounds) {
+    /**
+     * A path through a gateway: its label in the tables, the gateway, the driver aimed at it, whether it is sent
+     * the Anthropic requests (a forwarder is sent the direct ones), its rounds.
+     */
+    private record Through(String label, Gateway gateway, LoadBench bench, boolean anthropic, List<Phase> rounds) {
         Through(String label, Gateway gateway, LoadBench bench) {
-            this(label, gateway, bench, new ArrayList<>());
+            this(label, gateway, bench, true);
+        }
+
+        Through(String label, Gateway gateway, LoadBench bench, boolean anthropic) {
+            this(label, gateway, bench, anthropic, new ArrayList<>());
         }
 
         /** One measured round; a gateway of its own process has its CPU added, as an in-process one's is. */
         Phase round(Bodies bodies, int streams, int concurrency, long interval) throws InterruptedException {
             long gatewayCpu = gateway.cpuNanos();
-            Phase t = bench.phase(label, true, bodies, streams, concurrency, interval, false, null, null);
+            Phase t = bench.phase(label, anthropic, bodies, streams, concurrency, interval, false, null, null);
             t = new Phase(t.name(), t.streams(), t.concurrency(), t.wallNanos(),
                     t.cpuNanos() + gateway.cpuNanos() - gatewayCpu, t.outcomes());
             rounds.add(t);
@@ -456,6 +473,44 @@ public final class LoadBench {
             };
         }
 
+        /** A {@link Forwarder} in a JVM of its own, on {@code threads} threads, in front of {@code upstream}. */
+        static Gateway forwarder(String threads, String upstream) throws IOException {
+            Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process process = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                    Forwarder.class.getName(), upstream.substring(upstream.lastIndexOf(':') + 1), threads)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            if (line == null || !line.startsWith("port ")) {
+                process.destroyForcibly();
+                throw new IOException("the forwarder did not start: " + line);
+            }
+            int port = Integer.parseInt(line.substring(5).trim());
+            ProcessGauges gauges = new ProcessGauges(process.pid());
+            System.out.println("forwarder (" + threads + " threads) in its own JVM, port " + port + "\n");
+            return new Gateway() {
+                public int port() {
+                    return port;
+                }
+
+                public long cpuNanos() {
+                    return gauges.cpuNanos();
+                }
+
+                public void close() throws InterruptedException {
+                    try {
+                        process.getOutputStream().close(); // its signal to stop
+                    } catch (IOException gone) {
+                        // already gone
+                    }
+                    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor();
+                    }
+                }
+            };
+        }
+
         static Gateway process(Map<String, String> opts, String upstream) throws IOException, InterruptedException {
             List<String> prefix = opts.containsKey("gatewayCpus") ? List.of("taskset", "-c", opts.get("gatewayCpus"))
                     : List.of();
@@ -487,6 +542,16 @@ public final class LoadBench {
                     gateway.close();
                 }
             };
+        }
+    }
+
+    /** Closes the gateways added to it, last first. */
+    private static final class Closer extends ArrayList<Gateway> implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            for (Gateway gateway : reversed()) {
+                gateway.close();
+            }
         }
     }
 
@@ -541,7 +606,8 @@ public final class LoadBench {
         var threads = ManagementFactory.getThreadMXBean();
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
              GatewayServer gateway = GatewayServer.start(gatewayConfig(upstream.baseUrl()), Map.of());
-             HttpClient client = httpClient()) {
+             HttpClient client = httpClient();
+             Closer forwarders = new Closer()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             bench.phase("warm-up direct", false, bodies, 200, 200, false, null, null);
             bench.phase("warm-up through", true, bodies, 200, 200, false, null, null);
@@ -641,7 +707,8 @@ public final class LoadBench {
         try (BenchUpstream upstream = BenchUpstream.start(tokens, 0, prefill);
              BenchUpstream baseline = BenchUpstream.start(tokens, 0, prefill);
              GatewayServer gateway = GatewayServer.start(gatewayConfig(upstream.baseUrl()), Map.of());
-             HttpClient client = httpClient()) {
+             HttpClient client = httpClient();
+             Closer forwarders = new Closer()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             LoadBench direct = new LoadBench(client, baseline.baseUrl(), null);
             // warm the code paths (JIT, connections) on other prompts, then empty both caches: turn 1 starts cold
@@ -723,7 +790,9 @@ public final class LoadBench {
      * streams spread evenly in time instead of started in waves), {@code gateway=process} with {@code jar} (the
      * packaged gateway in its own JVM, {@code jvm} its options, comma-separated) and {@code compare} (a second jar
      * measured in the same run, interleaved; {@code compareJvm} its JVM options if they differ, so that one jar
-     * can be compared with itself under other options).
+     * can be compared with itself under other options), {@code floor} ({@code platform}, {@code virtual} or both,
+     * comma-separated: the direct requests also sent through a {@link Forwarder} on such threads, the floor under
+     * any gateway's added time).
      */
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 && !args[0].contains("=") ? args[0] : "all";
