@@ -85,6 +85,13 @@ public final class UpstreamHttp implements AutoCloseable {
      * call (which the watchdog enforces), and how long a kept connection may stay idle in the pool.
      */
     private static final Duration KEPT_CONNECTION_READ_TIMEOUT = Duration.ofHours(1);
+    /**
+     * How long a connection to a plain-HTTP upstream is kept idle for the next exchange: under the five seconds
+     * after which llama.cpp's and uvicorn's (vLLM's) servers close an idle connection themselves.
+     */
+    static final Duration KEPT_IDLE = Duration.ofSeconds(4);
+    /** The most connections kept idle to one plain-HTTP server (one with a thread per connection holds a thread each). */
+    static final int KEPT_PER_SERVER = 32;
     /** Response header block limit: far above what servers send, it only bounds memory. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     /** The most of a response {@link #finishReading} reads after the caller is done with it. */
@@ -105,6 +112,10 @@ public final class UpstreamHttp implements AutoCloseable {
     private volatile Tls tls;
     /** The connections of the exchanges in flight, from connect until their response is closed. */
     private final Set<Connecting> open = ConcurrentHashMap.newKeySet();
+    /** Connections to plain-HTTP upstreams between exchanges. */
+    private final KeptConnections kept;
+    /** Whether a look for expired kept connections is due on the timer. */
+    private final java.util.concurrent.atomic.AtomicBoolean sweepDue = new java.util.concurrent.atomic.AtomicBoolean();
     /** The responses whose rest {@link #finishReading} is reading; close ends them. */
     private final Set<ResponseBody> resting = ConcurrentHashMap.newKeySet();
     /** How many responses {@link #finishReading} has read to their end (or given up on) and closed; for tests. */
@@ -125,9 +136,15 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** @param tls makes the TLS set-up of https exchanges, once, on the first (tests: one trusting their server) */
     UpstreamHttp(Duration connectTimeout, Duration headersTimeout, Supplier<Tls> tls) {
+        this(connectTimeout, headersTimeout, tls, Ticker.system());
+    }
+
+    /** @param ticker the time by which kept connections expire (tests: a manual clock) */
+    UpstreamHttp(Duration connectTimeout, Duration headersTimeout, Supplier<Tls> tls, Ticker ticker) {
         this.connectTimeout = connectTimeout;
         this.headersTimeout = headersTimeout;
         this.tlsMaker = tls;
+        this.kept = new KeptConnections(ticker, KEPT_IDLE, KEPT_PER_SERVER);
         // made on first use or by prepare(): the client's set-up (media support, and TLS for an https upstream)
         // is not needed for the gateway to start listening
     }
@@ -343,6 +360,7 @@ public final class UpstreamHttp implements AutoCloseable {
             client.closeResource();
         }
         open.forEach(Connecting::close);
+        kept.close();
         // a rest still being read: closing its response closes its connection, which ends the read
         resting.forEach(ResponseBody::close);
         if (timer != null) {
@@ -537,10 +555,26 @@ public final class UpstreamHttp implements AutoCloseable {
         Connecting connecting = useEarly ? early.connecting : new Connecting(open);
         CONNECTING.set(connecting);
         try {
-            if (useEarly) {
-                return exchange(request, readTimeout, control, connecting, early.take());
+            if (!useEarly) {
+                return exchange(request, readTimeout, control, connecting, null);
             }
-            return exchange(request, readTimeout, control, connecting, null);
+            ClientConnection connection = early.take();
+            try {
+                return exchange(request, readTimeout, control, connecting, connection);
+            } catch (RuntimeException e) {
+                if (!early.reused || e instanceof LocalFailure || Thread.currentThread().isInterrupted()
+                        || (control != null && control.aborted()) || isClosed()) {
+                    throw e;
+                }
+                // A kept connection failed before its response began: the server closed it while it was idle (or
+                // as it was used). Once more on a new connection, as HTTP clients do.
+                LOG.debug("a kept upstream connection failed before its response ({}); sending on a new one",
+                        e.toString());
+                connecting.close();
+                connecting = new Connecting(open);
+                CONNECTING.set(connecting);
+                return exchange(request, readTimeout, control, connecting, null);
+            }
         } catch (RuntimeException | Error e) {
             // Helidon leaves a connection open when the response breaks off inside its status line or headers
             // (a header block over the limit, a malformed line): close it, or a server that keeps sending keeps it
@@ -552,12 +586,12 @@ public final class UpstreamHttp implements AutoCloseable {
     }
 
     /**
-     * Whether the exchange's connection may be kept for the next one: only to a TLS upstream (a cloud API),
-     * where a new connection costs a handshake of several round trips; a relayed Anthropic stream is read to its
-     * end, and a complete decoded stream's rest by {@link #finishReading}, which leaves the connection reusable.
-     * A plain-HTTP upstream (a local server) gets a connection per exchange, which costs a loopback connect:
-     * Helidon's pool keeps a connection whose server sent more than its response declared and hands the extra
-     * bytes to the next request.
+     * Whether the exchange's connection may be kept in Helidon's pool for the next one: only to a TLS upstream
+     * (a cloud API), where a new connection costs a handshake of several round trips; a relayed Anthropic stream
+     * is read to its end, and a complete decoded stream's rest by {@link #finishReading}, which leaves the
+     * connection reusable. A plain-HTTP upstream (a local server) is kept in {@link KeptConnections} instead
+     * when the exchange goes over a {@link #connectEarly} connection: Helidon's pool checks idle connections on
+     * threads of its own and keeps a connection whose server sent more than its response declared.
      */
     private static boolean keepAlive(HttpRequest request) {
         return "https".equalsIgnoreCase(request.uri().getScheme());
@@ -590,13 +624,14 @@ public final class UpstreamHttp implements AutoCloseable {
     private static final List<String> HTTP1 = List.of("http/1.1");
 
     /**
-     * Starts opening a connection to {@code url}'s server on a virtual thread of its own, for a {@link #send} to
-     * that server to use, so that the connect (a loopback connect and Helidon's connection set-up, ~0.15 ms)
-     * overlaps the caller's remaining work (mapping and writing a Claude Code request's body, ~0.2 ms):
-     * docs/BENCHMARKS.md, ninth pass. Only for a plain-HTTP upstream reached without a proxy, whose exchanges
-     * each get a new connection anyway; a TLS upstream's connections are kept in the pool, and a proxy's are
-     * Helidon's to make. Otherwise, and for a URL that does not parse, {@link EarlyConnection#NONE}. The caller
-     * closes it, which lets go of a connection no exchange took.
+     * A connection to {@code url}'s server for a {@link #send} to that server to use: one kept from an earlier
+     * exchange ({@link KeptConnections}), else one started now on a virtual thread of its own, so that the connect
+     * (a loopback connect and Helidon's connection set-up, ~0.15 ms) overlaps the caller's remaining work (mapping
+     * and writing a Claude Code request's body, ~0.2 ms): docs/BENCHMARKS.md, ninth pass. A connection whose
+     * response is read to its end is kept for the next exchange. Only for a plain-HTTP upstream reached without a
+     * proxy: a TLS upstream's connections are kept in Helidon's pool, and a proxy's are Helidon's to make.
+     * Otherwise, and for a URL that does not parse, {@link EarlyConnection#NONE}. The caller closes it, which lets
+     * go of a connection no exchange took.
      */
     public EarlyConnection connectEarly(String url) {
         ClientUri uri;
@@ -614,14 +649,22 @@ public final class UpstreamHttp implements AutoCloseable {
         if (web == null || isClosed()) {
             return EarlyConnection.NONE;
         }
+        EarlyConnection early = new EarlyConnection(new Connecting(open), uri.scheme(), uri.host(), uri.port());
+        String server = KeptConnections.server(uri.host(), uri.port());
+        KeptConnections.Idle idle = kept.take(server);
+        if (idle != null) {
+            early.reuse(idle);
+            return early;
+        }
         ConnectionKey key = ConnectionKey.create(uri.scheme(), uri.host(), uri.port(), NO_TLS,
                 web.prototype().dnsResolver(), web.prototype().dnsAddressLookup(), Proxy.noProxy());
-        EarlyConnection early = new EarlyConnection(new Connecting(open), uri.scheme(), uri.host(), uri.port());
+        Connecting connecting = early.connecting;
         Thread.ofVirtual().name("upstream-connect").start(() -> {
-            CONNECTING.set(early.connecting);
+            CONNECTING.set(connecting);
             try {
-                early.connection.complete(TcpClientConnection.create(web, key, HTTP1, connection -> false,
-                        connection -> { }).connect());
+                // released (its response read to the end, the server willing) into KeptConnections, else closed
+                early.connection.complete(TcpClientConnection.create(web, key, HTTP1,
+                        connection -> keep(server, connection, connecting.socket), connection -> { }).connect());
             } catch (RuntimeException | Error e) {
                 early.connection.completeExceptionally(e);
             } finally {
@@ -633,6 +676,41 @@ public final class UpstreamHttp implements AutoCloseable {
 
     private synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** Keeps a connection whose exchange is over for the next exchange with {@code server}; false: close it. */
+    private boolean keep(String server, ClientConnection connection, Socket socket) {
+        if (!kept.keep(server, connection, socket)) {
+            return false;
+        }
+        sweepSoon();
+        return true;
+    }
+
+    /** Closes the kept connections that expired by now: what the timer does while any are kept. */
+    boolean closeExpiredConnections() {
+        return kept.closeExpired();
+    }
+
+    /** How many connections are kept for the next exchanges. */
+    int keptConnections() {
+        return kept.size();
+    }
+
+    private void sweepSoon() {
+        if (sweepDue.compareAndSet(false, true)) {
+            try {
+                // every half of the idle limit: a connection is closed at most half the limit after it expired
+                timer().schedule(() -> {
+                    sweepDue.set(false);
+                    if (closeExpiredConnections()) {
+                        sweepSoon();
+                    }
+                }, KEPT_IDLE.toNanos() / 2, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                sweepDue.set(false); // closing: close() closes what is kept
+            }
+        }
     }
 
     /**
@@ -648,6 +726,8 @@ public final class UpstreamHttp implements AutoCloseable {
         private final String host;
         private final int port;
         private final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
+        /** A kept connection, not a new one: the exchange tries once more on a new one if it fails at once. */
+        private boolean reused;
         private boolean taken;
         private boolean closed;
 
@@ -656,6 +736,13 @@ public final class UpstreamHttp implements AutoCloseable {
             this.scheme = scheme;
             this.host = host;
             this.port = port;
+        }
+
+        /** Makes this the kept connection {@code idle}: ready now, its socket closed by an abort like a new one's. */
+        private void reuse(KeptConnections.Idle idle) {
+            reused = true;
+            connecting.connected(idle.socket());
+            connection.complete(idle.connection());
         }
 
         /** Whether this is a connection to the server of {@code uri}, not yet taken or let go of. */
@@ -759,13 +846,14 @@ public final class UpstreamHttp implements AutoCloseable {
     /** @param connection the connection to send on, or null for the client's own (new or from its pool) */
     private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
                                                Connecting connecting, ClientConnection connection) {
-        boolean keepAlive = keepAlive(request);
+        // an https exchange may be kept in Helidon's pool, one on our own connection in KeptConnections
+        boolean keepAlive = keepAlive(request) || connection != null;
         Http1ClientRequest out = client().method(Method.create(request.method()))
                 .uri(request.uri())
                 .keepAlive(keepAlive)
                 .readTimeout(readTimeout);
-        if (keepAlive) {
-            out.tls(tls()); // keepAlive holds for exactly the https exchanges
+        if (keepAlive(request)) {
+            out.tls(tls());
         }
         if (connection != null) {
             out.connection(connection);

@@ -14,8 +14,8 @@ import dev.anyclaude.testing.OpenAiSse;
 import dev.anyclaude.testing.Started;
 import dev.anyclaude.testing.TestTls;
 import io.helidon.common.tls.Tls;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -40,16 +40,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class UpstreamHttpTlsTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    private final Started started = new Started();
-
-    @AfterEach
-    void stop() {
-        started.close();
-    }
-
-    private <T extends AutoCloseable> T started(T closeable) {
-        return started.add(closeable);
-    }
+    @RegisterExtension
+    final Started started = new Started();
 
     /** Makes the test's TLS set-up and counts how often it was asked to. */
     private static final class CountingTls implements Supplier<Tls> {
@@ -64,7 +56,7 @@ class UpstreamHttpTlsTest {
 
     /** An https fake upstream with the test's certificate, closed after the test. */
     private FakeUpstream httpsUpstream(Function<FakeUpstream.RecordedRequest, Reply> handler) {
-        return started(FakeUpstream.startTls(TestTls.get().serverContext(), handler));
+        return started.add(FakeUpstream.startTls(TestTls.get().serverContext(), handler));
     }
 
     private static String get(UpstreamHttp http, String url) {
@@ -77,7 +69,7 @@ class UpstreamHttpTlsTest {
     void anHttpsUpstreamIsAnsweredOverOneKeptConnection() {
         FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         CountingTls tls = new CountingTls();
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, tls));
 
         assertThat(upstream.baseUrl()).startsWith("https://");
         for (int i = 0; i < 3; i++) {
@@ -92,9 +84,9 @@ class UpstreamHttpTlsTest {
 
     @Test
     void aPlainHttpUpstreamNeverSetsUpTls() {
-        FakeUpstream upstream = started(FakeUpstream.start(request -> Reply.json(200, "{\"data\":[]}")));
+        FakeUpstream upstream = started.add(FakeUpstream.start(request -> Reply.json(200, "{\"data\":[]}")));
         CountingTls tls = new CountingTls();
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, tls));
 
         http.prepare(List.of(upstream.baseUrl() + "/v1"));
         get(http, upstream.baseUrl() + "/v1/models");
@@ -113,7 +105,7 @@ class UpstreamHttpTlsTest {
     void prepareMakesTheTlsSetUpWhenAnUpstreamIsHttps() {
         FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         CountingTls tls = new CountingTls();
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, tls));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, tls));
 
         http.prepare(List.of("http://127.0.0.1:9/v1", upstream.baseUrl().toUpperCase(java.util.Locale.ROOT) + "/v1"));
         assertThat(http.tlsMade()).isTrue();
@@ -130,8 +122,8 @@ class UpstreamHttpTlsTest {
     }
 
     private CallControl control() {
-        Watchdog watchdog = started(Watchdog.start(Duration.ofMillis(50)));
-        return started(watchdog.open(Deadlines.DEFAULTS, BOUND));
+        Watchdog watchdog = started.add(Watchdog.start(Duration.ofMillis(50)));
+        return started.add(watchdog.open(Deadlines.DEFAULTS, BOUND));
     }
 
     private static Backend openAi(FakeUpstream upstream, UpstreamHttp http) {
@@ -157,7 +149,7 @@ class UpstreamHttpTlsTest {
     @Test
     void streamedChatCompletionsOverTlsLeaveTheirConnectionForTheNextRequest() throws Exception {
         FakeUpstream upstream = httpsUpstream(request -> streamedAnswer());
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
         Backend backend = openAi(upstream, http);
 
         // the pump stops at [DONE]; the end of the chunked body after it is read so that the connection is kept
@@ -179,7 +171,7 @@ class UpstreamHttpTlsTest {
     void decodedAnthropicStreamsOverTlsLeaveTheirConnectionForTheNextRequest() throws Exception {
         byte[] sse = AnthropicSse.message("m").text("hello ", "there").end("end_turn", 2).bytes();
         FakeUpstream upstream = httpsUpstream(request -> Reply.sse(sse).withChunking(Chunking.random(11, 40)));
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
         // not anthropic.com: the stream is decoded (and stops at message_stop), not relayed to its end
         Backend backend = new AnthropicBackend(GatewayConfig.of(upstream.baseUrl(), Protocol.ANTHROPIC), http,
                 Map.of());
@@ -192,7 +184,7 @@ class UpstreamHttpTlsTest {
         byte[] sse = OpenAiSse.chat("m").role().text("hello").finish("stop").done().bytes();
         // everything up to [DONE] and past it, but not the chunked body's last chunk, until the client leaves
         FakeUpstream upstream = httpsUpstream(request -> Reply.sse(sse).withHoldAt(sse.length));
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
         Backend backend = openAi(upstream, http);
 
         assertThat(streamedText(backend)).isEqualTo("hello");
@@ -208,7 +200,7 @@ class UpstreamHttpTlsTest {
     @Test
     void closingTheClientEndsARestStillBeingRead() throws Exception {
         FakeUpstream upstream = httpsUpstream(request -> streamedAnswer());
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND, new CountingTls()));
         Backend backend = openAi(upstream, http);
         assertThat(streamedText(backend)).isEqualTo("hello there");
         assertThat(http.awaitRestsRead(1, BOUND)).isTrue();
@@ -229,7 +221,7 @@ class UpstreamHttpTlsTest {
     void anUntrustedCertificateFailsTheRequestWithTheReason() {
         FakeUpstream upstream = httpsUpstream(request -> Reply.json(200, "{\"data\":[]}"));
         // the gateway's own TLS set-up: the JVM's trusted certificates, which do not include the test's
-        UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND));
+        UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND));
 
         UpstreamException failure = catchThrowableOfType(UpstreamException.class,
                 () -> http.sendSmall(http.request(upstream.baseUrl() + "/v1/models").GET().build(), "test"));
@@ -252,7 +244,7 @@ class UpstreamHttpTlsTest {
         properties.forEach(System::setProperty);
         try {
             // what the error's hint says to do (ANYCLAUDE_JAVA_OPTS sets these for the gateway's JVM)
-            UpstreamHttp http = started(new UpstreamHttp(BOUND, BOUND));
+            UpstreamHttp http = started.add(new UpstreamHttp(BOUND, BOUND));
 
             assertThat(get(http, upstream.baseUrl() + "/v1/models")).isEqualTo("{\"data\":[]}");
         } finally {

@@ -1,10 +1,16 @@
 package dev.anyclaude.testing;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a test started, to be closed last-started first (a gateway before the upstream it was started on). */
-public final class Started implements AutoCloseable {
+/**
+ * What a test started, to be closed last-started first (a gateway before the upstream it was started on). As a
+ * {@code @RegisterExtension} field it closes what it holds after each test.
+ */
+public final class Started implements AutoCloseable, AfterEachCallback {
 
     private final List<AutoCloseable> started = new ArrayList<>();
 
@@ -12,6 +18,11 @@ public final class Started implements AutoCloseable {
     public synchronized <T extends AutoCloseable> T add(T resource) {
         started.add(resource);
         return resource;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     /** Closes everything noted, newest first, each even when another fails (see {@link Resources#closeInOrder}). */
