@@ -91,6 +91,19 @@ class UpstreamHttpKeptConnectionsTest {
     }
 
     @Test
+    void aServerThatSaysCloseHasItsConnectionClosedNotKept() throws Exception {
+        FakeUpstream upstream = started.add(FakeUpstream.start(request -> Reply.json(200, OK)
+                .withHeader("Connection", "close")));
+        UpstreamHttp http = http();
+
+        assertThat(exchange(http, upstream)).isEqualTo(OK);
+        assertThat(http.keptConnections()).isZero();
+        upstream.awaitOpenConnectionsAtMost(0, BOUND);
+        assertThat(exchange(http, upstream)).isEqualTo(OK);
+        assertThat(upstream.connections()).isEqualTo(2);
+    }
+
+    @Test
     void aKeptConnectionTheServerDroppedIsReplacedAndTheRequestSentAgainOnANewOne() throws Exception {
         AtomicInteger served = new AtomicInteger();
         FakeUpstream upstream = started.add(FakeUpstream.start(request -> served.incrementAndGet() == 2
