@@ -390,9 +390,11 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public HttpResponse<InputStream> send(HttpRequest request, String backendName) {
         Duration limit = request.timeout().orElse(headersTimeout);
-        try {
+        // A plain-HTTP server's kept connection serves these too: a server with a thread per connection (llama.cpp)
+        // holds one for each connection kept idle, and a new connection could wait behind them for a thread.
+        try (EarlyConnection connection = connectEarly(request.uri().toString())) {
             // without a control there is no work of ours during the exchange, so no LocalFailure
-            return exchange(request, limit, null, EarlyConnection.NONE);
+            return exchange(request, limit, null, connection);
         } catch (RuntimeException e) {
             throw failure(e, request, backendName, limit);
         }

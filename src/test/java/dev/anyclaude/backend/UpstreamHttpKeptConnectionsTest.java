@@ -91,6 +91,24 @@ class UpstreamHttpKeptConnectionsTest {
     }
 
     @Test
+    void smallRequestsShareTheKeptConnections() throws Exception {
+        FakeUpstream upstream = started.add(FakeUpstream.start(request -> request.path().endsWith("/models")
+                ? Reply.json(200, "{\"data\":[]}") : Reply.json(200, OK)));
+        UpstreamHttp http = http();
+
+        exchange(http, upstream);
+        HttpResponse<byte[]> models = http.sendSmall(http.request(upstream.baseUrl() + "/v1/models").GET().build(),
+                "test");
+        exchange(http, upstream);
+
+        assertThat(new String(models.body(), StandardCharsets.UTF_8)).isEqualTo("{\"data\":[]}");
+        // a server with a thread per connection would otherwise hold one for the idle connection while a new
+        // one waited for a thread
+        assertThat(upstream.connections()).isEqualTo(1);
+        assertThat(upstream.requests()).hasSize(3);
+    }
+
+    @Test
     void aServerThatSaysCloseHasItsConnectionClosedNotKept() throws Exception {
         FakeUpstream upstream = started.add(FakeUpstream.start(request -> Reply.json(200, OK)
                 .withHeader("Connection", "close")));

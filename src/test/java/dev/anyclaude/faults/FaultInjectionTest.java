@@ -188,7 +188,7 @@ class FaultInjectionTest {
         // OpenRouter-style ": PROCESSING" comments keep the connection busy, but no output ever comes
         OpenAiSse comments = OpenAiSse.chat("m");
         int minutes = (int) DEADLINES.firstToken().toMinutes();
-        for (int i = 0; i < minutes; i++) {
+        for (int i = 0; i <= minutes; i++) { // one more than is let out: the reply never ends
             comments.comment("OPENROUTER PROCESSING");
         }
         byte[] bytes = comments.bytes();
