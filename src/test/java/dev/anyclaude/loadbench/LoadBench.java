@@ -606,8 +606,7 @@ public final class LoadBench {
         var threads = ManagementFactory.getThreadMXBean();
         try (BenchUpstream upstream = BenchUpstream.start(tokens, rate, doubleOpt(opts, "prefill", 50));
              GatewayServer gateway = GatewayServer.start(gatewayConfig(upstream.baseUrl()), Map.of());
-             HttpClient client = httpClient();
-             Closer forwarders = new Closer()) {
+             HttpClient client = httpClient()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             bench.phase("warm-up direct", false, bodies, 200, 200, false, null, null);
             bench.phase("warm-up through", true, bodies, 200, 200, false, null, null);
@@ -707,8 +706,7 @@ public final class LoadBench {
         try (BenchUpstream upstream = BenchUpstream.start(tokens, 0, prefill);
              BenchUpstream baseline = BenchUpstream.start(tokens, 0, prefill);
              GatewayServer gateway = GatewayServer.start(gatewayConfig(upstream.baseUrl()), Map.of());
-             HttpClient client = httpClient();
-             Closer forwarders = new Closer()) {
+             HttpClient client = httpClient()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             LoadBench direct = new LoadBench(client, baseline.baseUrl(), null);
             // warm the code paths (JIT, connections) on other prompts, then empty both caches: turn 1 starts cold
