@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,8 +33,8 @@ final class KeptConnections {
     private final Ticker ticker;
     private final long maxIdleNanos;
     private final int maxPerServer;
+    /** Each server's kept connections, oldest first; a server with none has no entry. */
     private final Map<String, ArrayDeque<Idle>> idle = new HashMap<>();
-    private int count;
     private boolean closed;
 
     KeptConnections(Ticker ticker, Duration maxIdle, int maxPerServer) {
@@ -44,7 +45,7 @@ final class KeptConnections {
 
     /** The key of a server's connections. */
     static String server(String host, int port) {
-        return host.toLowerCase(java.util.Locale.ROOT) + ":" + port;
+        return host.toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     /** The newest usable connection kept for {@code server}, or null; the unusable ones met on the way are closed. */
@@ -56,18 +57,19 @@ final class KeptConnections {
             ArrayDeque<Idle> kept = idle.get(server);
             while (kept != null && !kept.isEmpty() && found == null) {
                 Idle newest = kept.pollLast();
-                count--;
                 if (now - newest.since() > maxIdleNanos) {
                     // the rest are older still
                     unusable.add(newest);
                     unusable.addAll(kept);
-                    count -= kept.size();
                     kept.clear();
                 } else if (usable(newest)) {
                     found = newest;
                 } else {
                     unusable.add(newest);
                 }
+            }
+            if (kept != null && kept.isEmpty()) {
+                idle.remove(server);
             }
         }
         unusable.forEach(KeptConnections::close);
@@ -79,7 +81,7 @@ final class KeptConnections {
      * exchange; false when it is not kept (closed, full, or broken), and the caller closes it.
      */
     boolean keep(String server, ClientConnection connection, Socket socket) {
-        if (socket == null || socket.isClosed() || !usable(connection, socket)) {
+        if (socket == null || !usable(connection, socket)) {
             return false;
         }
         synchronized (this) {
@@ -91,7 +93,6 @@ final class KeptConnections {
                 return false;
             }
             kept.addLast(new Idle(connection, socket, ticker.nanos()));
-            count++;
             return true;
         }
     }
@@ -106,13 +107,12 @@ final class KeptConnections {
                 ArrayDeque<Idle> kept = servers.next();
                 while (!kept.isEmpty() && now - kept.peekFirst().since() > maxIdleNanos) {
                     expired.add(kept.pollFirst());
-                    count--;
                 }
                 if (kept.isEmpty()) {
                     servers.remove();
                 }
             }
-            left = count > 0;
+            left = !idle.isEmpty();
         }
         expired.forEach(KeptConnections::close);
         return left;
@@ -120,7 +120,7 @@ final class KeptConnections {
 
     /** How many connections are kept. */
     synchronized int size() {
-        return count;
+        return idle.values().stream().mapToInt(ArrayDeque::size).sum();
     }
 
     /** Closes every kept connection; none is kept from now on. */
@@ -130,7 +130,6 @@ final class KeptConnections {
             closed = true;
             idle.values().forEach(all::addAll);
             idle.clear();
-            count = 0;
         }
         all.forEach(KeptConnections::close);
     }

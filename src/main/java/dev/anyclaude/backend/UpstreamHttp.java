@@ -849,12 +849,13 @@ public final class UpstreamHttp implements AutoCloseable {
     private HttpResponse<InputStream> exchange(HttpRequest request, Duration readTimeout, CallControl control,
                                                Connecting connecting, ClientConnection connection) {
         // an https exchange may be kept in Helidon's pool, one on our own connection in KeptConnections
-        boolean keepAlive = keepAlive(request) || connection != null;
+        boolean https = keepAlive(request);
+        boolean keepAlive = https || connection != null;
         Http1ClientRequest out = client().method(Method.create(request.method()))
                 .uri(request.uri())
                 .keepAlive(keepAlive)
                 .readTimeout(readTimeout);
-        if (keepAlive(request)) {
+        if (https) {
             out.tls(tls());
         }
         if (connection != null) {
