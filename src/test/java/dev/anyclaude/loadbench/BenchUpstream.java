@@ -51,8 +51,8 @@ public final class BenchUpstream implements AutoCloseable {
 
     private final ServerSocket server;
     private final Thread acceptor;
-    private final int tokens;
-    private final double tokensPerSecond;
+    private volatile int tokens;
+    private volatile double tokensPerSecond;
     private final long prefillNanosPerToken;
     private final List<byte[]> slots = new ArrayList<>(); // most recently used last
     private final ConcurrentLinkedQueue<Served> served = new ConcurrentLinkedQueue<>();
@@ -76,6 +76,12 @@ public final class BenchUpstream implements AutoCloseable {
      */
     public static BenchUpstream start(int tokens, double tokensPerSecond, double prefillMicrosPerToken) throws IOException {
         return new BenchUpstream(tokens, tokensPerSecond, Math.round(prefillMicrosPerToken * 1000));
+    }
+
+    /** Replies from now on have {@code tokens} chunks at {@code tokensPerSecond} (a warm-up of short streams). */
+    public void shape(int tokens, double tokensPerSecond) {
+        this.tokens = tokens;
+        this.tokensPerSecond = tokensPerSecond;
     }
 
     public String baseUrl() {
@@ -199,6 +205,8 @@ public final class BenchUpstream implements AutoCloseable {
     }
 
     private void stream(byte[] body, OutputStream out) throws IOException {
+        int tokens = this.tokens;
+        double tokensPerSecond = this.tokensPerSecond;
         byte[] prompt = render(Json.parse(body));
         long promptTokens = (prompt.length + 3) / 4;
         long cachedTokens = Math.min(promptTokens, remember(prompt) / 4);

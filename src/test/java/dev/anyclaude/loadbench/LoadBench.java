@@ -318,8 +318,9 @@ public final class LoadBench {
             throw new IllegalArgumentException("arrivals=paced needs a paced decode (rate > 0) to space the streams by");
         }
         long interval = paced ? Math.round(tokens / rate * 1e9 / concurrency) : 0;
-        System.out.printf(Locale.ROOT, "## load: %s prompt, %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way, arrivals %s%n%n",
+        System.out.printf(Locale.ROOT, "## load: %s prompt, %d streams x %d rounds at %d concurrent, %d tokens/stream at %s tokens/s, warm-up %d each way%s, arrivals %s%n%n",
                 "small".equals(opts.get("prompt")) ? "small" : "Claude Code (capture 01)", streams, rounds, concurrency, tokens, rate > 0 ? String.valueOf(rate) : "unpaced", warmup,
+                opts.containsKey("warmupTokens") ? " of " + opts.get("warmupTokens") + " unpaced tokens" : "",
                 paced ? String.format(Locale.ROOT, "paced (one every %.2f ms)", interval / 1e6) : "lockstep (waves of " + concurrency + ")");
         boolean small = "small".equals(opts.get("prompt"));
         Bodies bodies = Bodies.of(256, small);
@@ -351,6 +352,11 @@ public final class LoadBench {
                 paths.add(new Through("forwarder (" + threads + " threads)", forwarder,
                         new LoadBench(client, "http://127.0.0.1:" + forwarder.port(), null), false));
             }
+            // warmupTokens=N: the warm-up's streams are N tokens long, unpaced, so that many more requests fit in
+            // it: the per-request path reaches C2 only after thousands of requests (Tier4InvocationThreshold 5000)
+            if (opts.containsKey("warmupTokens")) {
+                upstream.shape(intOpt(opts, "warmupTokens", tokens), 0);
+            }
             for (int w = 0; w < 2; w++) {
                 bench.phase("warm-up direct", false, bodies, warmup / 2, concurrency, false, null, null);
                 for (Through path : paths) {
@@ -358,6 +364,7 @@ public final class LoadBench {
                             null, null);
                 }
             }
+            upstream.shape(tokens, rate);
             List<Phase> direct = new ArrayList<>();
             System.out.println("| round | path | streams | errors | wall s | streams/s | deltas/s | TTFT p50 ms | TTFT p99 ms | CPU ms / 1000 deltas |");
             System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -783,7 +790,8 @@ public final class LoadBench {
     /**
      * {@code LoadBench [load|heap|session|all] [name=value ...]}: options are {@code concurrency},
      * {@code streams}, {@code rounds}, {@code tokens}, {@code rate} (tokens/s per stream, 0 unpaced),
-     * {@code warmup}, {@code prefill} (µs per uncached token), {@code pad} (bytes added to the session's prompt),
+     * {@code warmup} (streams, half before each pass), {@code warmupTokens} (the warm-up's streams that many tokens
+     * long and unpaced, so that more requests fit in it), {@code prefill} (µs per uncached token), {@code pad} (bytes added to the session's prompt),
      * {@code prompt=small} (a one-line prompt instead of capture 01), {@code arrivals=paced} (the load benchmark's
      * streams spread evenly in time instead of started in waves), {@code gateway=process} with {@code jar} (the
      * packaged gateway in its own JVM, {@code jvm} its options, comma-separated) and {@code compare} (a second jar
