@@ -30,13 +30,21 @@ public final class RepeatedStrings {
 
     private final ConcurrentHashMap<String, byte[]> quoted = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
+    /**
+     * The size of the last body written, the first guess at the next one's: a Claude Code body (~50 KB) written
+     * into a buffer that starts small is copied three times over as the buffer doubles.
+     */
+    private volatile int lastSize = MIN_BUFFER;
+    private static final int MIN_BUFFER = 8 * 1024;
+    private static final int MAX_BUFFER = 1024 * 1024;
 
     /** The JSON bytes of {@code node}: the same as {@link Json#bytes}. */
     public byte[] bytes(JsonNode node) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8 * 1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(lastSize + lastSize / 8);
         try (JsonGenerator generator = new Quoting(Json.MAPPER.createGenerator(out))) {
             Json.MAPPER.writeValue(generator, node);
         }
+        lastSize = Math.clamp(out.size(), MIN_BUFFER, MAX_BUFFER);
         return out.toByteArray();
     }
 

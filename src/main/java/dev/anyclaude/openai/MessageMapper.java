@@ -1,9 +1,11 @@
 package dev.anyclaude.openai;
 
+import dev.anyclaude.api.BoundedMemo;
 import dev.anyclaude.api.ContentBlock;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.Message;
 import dev.anyclaude.api.MessagesRequest;
+import dev.anyclaude.api.SameObjects;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,6 +15,19 @@ import java.util.List;
 /** Anthropic {@code system} + {@code messages} as a Chat Completions {@code messages} array. */
 final class MessageMapper {
     static final String BILLING_HEADER_PREFIX = "x-anthropic-billing-header:";
+
+    /**
+     * The system prompt and the reminders, joined from their texts once and shared: the parse memo hands every
+     * request of a session the same text instances, and joining them anew made a new copy of a long prompt (6-30
+     * KB) on every request, which the body writer then had to hash and compare to find its quoted form again.
+     * Only joins up to {@value #JOINED_MAX_CHARS} characters are kept, at most {@value #JOINED_KEPT} of them.
+     */
+    static final int JOINED_KEPT = 128;
+    static final int JOINED_MAX_CHARS = 64 * 1024;
+    private static final BoundedMemo<SameObjects, String> JOINED = new BoundedMemo<>(JOINED_KEPT);
+    /** What a join is of, the first reference of its key: the same texts joined as a reminder are another string. */
+    private static final Object SYSTEM_PROMPT = new Object();
+    private static final Object REMINDER = new Object();
 
     private final OpenAiFlavor flavor;
     private final ChatMessages out;
@@ -51,8 +66,24 @@ final class MessageMapper {
             }
         }
         if (!texts.isEmpty()) {
-            out.system(String.join("\n\n", texts));
+            out.system(texts.size() == 1 ? texts.getFirst()
+                    : joined(SYSTEM_PROMPT, texts, () -> String.join("\n\n", texts)));
         }
+    }
+
+    /** {@code join}'s string, the same instance for the same text instances (see {@link #JOINED}). */
+    private static String joined(Object kind, List<String> texts, java.util.function.Supplier<String> join) {
+        long chars = 0;
+        Object[] key = new Object[texts.size() + 1];
+        key[0] = kind;
+        for (int i = 0; i < texts.size(); i++) {
+            chars += texts.get(i).length();
+            key[i + 1] = texts.get(i);
+        }
+        if (chars > JOINED_MAX_CHARS) {
+            return join.get();
+        }
+        return JOINED.get(SameObjects.of(key), k -> join.get());
     }
 
     /** Tool results first, as tool messages (they must follow the assistant's calls), then the user's own parts. */
@@ -269,7 +300,8 @@ final class MessageMapper {
                             "in a system message");
                 }
             }
-            return texts.isEmpty() ? null : "<system-reminder>\n" + String.join("\n\n", texts) + "\n</system-reminder>";
+            return texts.isEmpty() ? null : joined(REMINDER, texts,
+                    () -> "<system-reminder>\n" + String.join("\n\n", texts) + "\n</system-reminder>");
         }
 
         private static ContentBlock.Text syntheticText(String text) {

@@ -285,6 +285,46 @@ class ChatRequestMapperTest {
                     Json.string(map(first).get("messages")).replaceFirst("]$", ""));
         }
 
+        /**
+         * The joined system prompt and reminders are made once per session and shared (the body writer then finds
+         * their quoted form by instance): the parser hands every request the same text instances, 1 KB and more.
+         */
+        @Test
+        void aSessionsRequestsShareTheirJoinedSystemPromptAndReminders() {
+            String rules = "Follow the house rules. ".repeat(60);
+            String env = "Working directory: /repo. ".repeat(60);
+            String body = req("""
+                    "system":[{"type":"text","text":"You are a coding agent."},{"type":"text","text":"%s"}],
+                    "messages":[{"role":"user","content":"prompt"},{"role":"system","content":"%s"}]"""
+                    .formatted(rules, env));
+            ObjectNode first = map(body);
+            ObjectNode second = map(body);
+            String system = first.at("/messages/0/content").stringValue();
+            String reminder = first.at("/messages/1/content/1/text").stringValue();
+            assertThat(system).isEqualTo("You are a coding agent.\n\n" + rules);
+            assertThat(reminder).isEqualTo("<system-reminder>\n" + env + "\n</system-reminder>");
+            assertThat(second.at("/messages/0/content").stringValue()).isSameAs(system);
+            assertThat(second.at("/messages/1/content/1/text").stringValue()).isSameAs(reminder);
+
+            // other texts, or the same texts as another kind of join, get strings of their own
+            ObjectNode changed = map(body.replace("You are a coding agent.", "You are a careful coding agent."));
+            assertThat(changed.at("/messages/0/content").stringValue())
+                    .isEqualTo("You are a careful coding agent.\n\n" + rules);
+            assertThat(changed.at("/messages/1/content/1/text").stringValue()).isSameAs(reminder);
+            assertThat(first.at("/messages/0/content").stringValue()).isSameAs(system);
+        }
+
+        /** A join too long to keep is made again for each request, with the same text. */
+        @Test
+        void aJoinOverTheKeptLengthIsMadeEachTime() {
+            String huge = "x".repeat(MessageMapper.JOINED_MAX_CHARS);
+            String body = req("""
+                    "system":[{"type":"text","text":"Head."},{"type":"text","text":"%s"}],""".formatted(huge) + HELLO);
+            String first = map(body).at("/messages/0/content").stringValue();
+            String second = map(body).at("/messages/0/content").stringValue();
+            assertThat(first).isEqualTo("Head.\n\n" + huge).isEqualTo(second).isNotSameAs(second);
+        }
+
         @Test
         void systemMessageWithoutAdjacentUserTurnBecomesAUserMessage() {
             ObjectNode out = map(req("""
