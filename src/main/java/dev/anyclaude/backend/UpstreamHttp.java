@@ -1,6 +1,7 @@
 package dev.anyclaude.backend;
 
 import dev.anyclaude.api.ApiError;
+import dev.anyclaude.api.BoundedMemo;
 import dev.anyclaude.api.Json;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.socket.SocketOptions;
@@ -381,7 +382,7 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** Starts a request builder for {@code url} with the headers-timeout applied. */
     public HttpRequest.Builder request(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(headersTimeout);
+        return HttpRequest.newBuilder(URIS.get(url, URI::create)).timeout(headersTimeout);
     }
 
     /**
@@ -621,6 +622,26 @@ public final class UpstreamHttp implements AutoCloseable {
         return e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
     }
 
+    /**
+     * The URLs and servers of the upstream requests, parsed once: a gateway sends to a handful, and parsing the
+     * same URL three times over (the request, the early connection, the check that they match) was a few
+     * microseconds of every request's way to the upstream.
+     */
+    private static final BoundedMemo<String, URI> URIS = new BoundedMemo<>(256);
+
+    /** A URI's scheme, host and port as Helidon's client resolves them (default ports filled in), and its key. */
+    private record Server(String scheme, String host, int port, String key) {
+        private static final BoundedMemo<URI, Server> SERVERS = new BoundedMemo<>(256);
+
+        static Server of(URI uri) {
+            return SERVERS.get(uri, u -> {
+                ClientUri resolved = ClientUri.create(u);
+                return new Server(resolved.scheme(), resolved.host(), resolved.port(),
+                        KeptConnections.server(resolved.host(), resolved.port()));
+            });
+        }
+    }
+
     /** The clients' own TLS: none (an early connection is only made to a plain-HTTP upstream; https sets its own). */
     private static final Tls NO_TLS = Tls.builder().enabled(false).build();
     private static final List<String> HTTP1 = List.of("http/1.1");
@@ -636,13 +657,13 @@ public final class UpstreamHttp implements AutoCloseable {
      * go of a connection no exchange took.
      */
     public EarlyConnection connectEarly(String url) {
-        ClientUri uri;
+        Server uri;
         try {
-            URI parsed = URI.create(url);
+            URI parsed = URIS.get(url, URI::create);
             if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null) {
                 return EarlyConnection.NONE;
             }
-            uri = ClientUri.create(parsed);
+            uri = Server.of(parsed);
         } catch (IllegalArgumentException e) {
             return EarlyConnection.NONE;
         }
@@ -652,7 +673,7 @@ public final class UpstreamHttp implements AutoCloseable {
             return EarlyConnection.NONE;
         }
         EarlyConnection early = new EarlyConnection(new Connecting(open), uri.scheme(), uri.host(), uri.port());
-        String server = KeptConnections.server(uri.host(), uri.port());
+        String server = uri.key();
         KeptConnections.Idle idle = kept.take(server);
         if (idle != null) {
             early.reuse(idle);
@@ -752,7 +773,7 @@ public final class UpstreamHttp implements AutoCloseable {
             if (connecting == null || taken || closed) {
                 return false;
             }
-            ClientUri other = ClientUri.create(uri);
+            Server other = Server.of(uri);
             return scheme.equalsIgnoreCase(other.scheme()) && host.equalsIgnoreCase(other.host())
                     && port == other.port();
         }
