@@ -1,5 +1,6 @@
 package dev.anyclaude.openai;
 
+import dev.anyclaude.api.BoundedMemo;
 import dev.anyclaude.api.Json;
 import dev.anyclaude.api.MessagesRequest;
 import tools.jackson.core.JacksonException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Claude Code's session id, the key that keeps one conversation on the replica or cache shard that holds
@@ -37,7 +39,17 @@ public final class SessionKey {
         return id == null || id.isBlank() ? null : id.strip();
     }
 
+    /**
+     * The session ids read from the {@code user_id} strings seen: every request of a session sends the same one,
+     * and each request parsed it (twice: for the routing and for the cache hints) when no header gave the id.
+     */
+    private static final BoundedMemo<String, Optional<String>> FROM_JSON = new BoundedMemo<>(256);
+
     private static String fromJson(String userId) {
+        return FROM_JSON.get(userId, json -> Optional.ofNullable(parseSessionId(json))).orElse(null);
+    }
+
+    private static String parseSessionId(String userId) {
         try {
             return Json.text(Json.parse(userId), "session_id");
         } catch (JacksonException malformed) {
