@@ -42,10 +42,15 @@ public final class SessionKey {
     /**
      * The session ids read from the {@code user_id} strings seen: every request of a session sends the same one,
      * and each request parsed it (twice: for the routing and for the cache hints) when no header gave the id.
+     * Only strings of a size Claude Code sends are kept (it is the client's text: a huge one is parsed each time).
      */
     private static final BoundedMemo<String, Optional<String>> FROM_JSON = new BoundedMemo<>(256);
+    private static final int FROM_JSON_MAX_CHARS = 1024;
 
     private static String fromJson(String userId) {
+        if (userId.length() > FROM_JSON_MAX_CHARS) {
+            return parseSessionId(userId);
+        }
         return FROM_JSON.get(userId, json -> Optional.ofNullable(parseSessionId(json))).orElse(null);
     }
 

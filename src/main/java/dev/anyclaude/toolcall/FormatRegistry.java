@@ -129,11 +129,16 @@ public final class FormatRegistry {
      * the name was a few microseconds of each request's way to its first token.
      */
     private static final BoundedMemo<String, Optional<String>> BY_MODEL = new BoundedMemo<>(256);
+    /** Names longer than this (an upstream's own text) are matched each time rather than kept. */
+    private static final int BY_MODEL_MAX_CHARS = 256;
 
     /** The format name the model-name patterns give, whether or not that format is registered. */
     static Optional<String> formatNameForModel(String upstreamModelName) {
         if (upstreamModelName == null) {
             return Optional.empty();
+        }
+        if (upstreamModelName.length() > BY_MODEL_MAX_CHARS) {
+            return matchModel(upstreamModelName);
         }
         return BY_MODEL.get(upstreamModelName, FormatRegistry::matchModel);
     }

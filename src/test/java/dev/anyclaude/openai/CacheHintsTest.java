@@ -80,6 +80,17 @@ class CacheHintsTest {
         assertThat(body).contains(SESSION).doesNotContain("d3v1c3");
     }
 
+    /** A user_id too long to be remembered is read each time, with the same result. */
+    @Test
+    void aLongUserIdStillGivesItsSession() {
+        String userId = Json.string(Json.MAPPER.getNodeFactory().stringNode(
+                "{\"device_id\":\"" + "d".repeat(2000) + "\",\"session_id\":\"" + SESSION + "\"}"));
+        MessagesRequest request = request("\"metadata\":{\"user_id\":" + userId + "},");
+        for (int i = 0; i < 2; i++) {
+            assertThat(map(request, OpenAiFlavor.OPENAI, null).get("prompt_cache_key").stringValue()).isEqualTo(SESSION);
+        }
+    }
+
     @Test
     void olderClaudeCodeUserIdFormIsUnderstood() {
         MessagesRequest request = request("\"metadata\":{\"user_id\":\"user_abc123_account_acc-1_session_" + SESSION

@@ -66,6 +66,17 @@ class FormatRegistryTest {
         assertThat(FormatRegistry.choose("auto", model).name()).isEqualTo(format);
     }
 
+    /** Names are remembered with what they gave; a long one (not kept) and a repeated one give the same. */
+    @Test
+    void aNameGivesTheSameFormatEveryTimeHoweverLong() {
+        String longName = "org/" + "very-long-fine-tune-".repeat(20) + "Qwen3-Coder-30B-A3B-Instruct";
+        for (int i = 0; i < 3; i++) {
+            assertThat(FormatRegistry.formatNameForModel("Qwen/Qwen3-Coder-30B-A3B-Instruct")).contains("qwen3-coder");
+            assertThat(FormatRegistry.formatNameForModel(longName)).contains("qwen3-coder");
+            assertThat(FormatRegistry.formatNameForModel("gpt-4o")).isEmpty();
+        }
+    }
+
     @Test
     void unknownModelsHaveNoFormatByName() {
         assertThat(FormatRegistry.formatNameForModel("gpt-4o")).isEmpty();
