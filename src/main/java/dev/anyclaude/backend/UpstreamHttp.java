@@ -57,6 +57,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
@@ -116,7 +117,7 @@ public final class UpstreamHttp implements AutoCloseable {
     /** Connections to plain-HTTP upstreams between exchanges. */
     private final KeptConnections kept;
     /** Whether a look for expired kept connections is due on the timer. */
-    private final java.util.concurrent.atomic.AtomicBoolean sweepDue = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean sweepDue = new AtomicBoolean();
     /** The responses whose rest {@link #finishReading} is reading; close ends them. */
     private final Set<ResponseBody> resting = ConcurrentHashMap.newKeySet();
     /** How many responses {@link #finishReading} has read to their end (or given up on) and closed; for tests. */
@@ -640,6 +641,11 @@ public final class UpstreamHttp implements AutoCloseable {
                         KeptConnections.server(resolved.host(), resolved.port()));
             });
         }
+
+        /** The same server, the scheme and host in any case. */
+        boolean sameAs(Server other) {
+            return scheme.equalsIgnoreCase(other.scheme) && host.equalsIgnoreCase(other.host) && port == other.port;
+        }
     }
 
     /** The clients' own TLS: none (an early connection is only made to a plain-HTTP upstream; https sets its own). */
@@ -657,13 +663,13 @@ public final class UpstreamHttp implements AutoCloseable {
      * go of a connection no exchange took.
      */
     public EarlyConnection connectEarly(String url) {
-        Server uri;
+        Server target;
         try {
             URI parsed = URIS.get(url, URI::create);
             if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null) {
                 return EarlyConnection.NONE;
             }
-            uri = Server.of(parsed);
+            target = Server.of(parsed);
         } catch (IllegalArgumentException e) {
             return EarlyConnection.NONE;
         }
@@ -672,14 +678,14 @@ public final class UpstreamHttp implements AutoCloseable {
         if (web == null || isClosed()) {
             return EarlyConnection.NONE;
         }
-        EarlyConnection early = new EarlyConnection(new Connecting(open), uri.scheme(), uri.host(), uri.port());
-        String server = uri.key();
+        EarlyConnection early = new EarlyConnection(new Connecting(open), target);
+        String server = target.key();
         KeptConnections.Idle idle = kept.take(server);
         if (idle != null) {
             early.reuse(idle);
             return early;
         }
-        ConnectionKey key = ConnectionKey.create(uri.scheme(), uri.host(), uri.port(), NO_TLS,
+        ConnectionKey key = ConnectionKey.create(target.scheme(), target.host(), target.port(), NO_TLS,
                 web.prototype().dnsResolver(), web.prototype().dnsAddressLookup(), Proxy.noProxy());
         Connecting connecting = early.connecting;
         Thread.ofVirtual().name("upstream-connect").start(() -> {
@@ -742,23 +748,19 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public static final class EarlyConnection implements AutoCloseable {
         /** No early connection: the exchange connects as usual. */
-        public static final EarlyConnection NONE = new EarlyConnection(null, null, null, 0);
+        public static final EarlyConnection NONE = new EarlyConnection(null, null);
 
         private final Connecting connecting;
-        private final String scheme;
-        private final String host;
-        private final int port;
+        private final Server server;
         private final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
         /** A kept connection, not a new one: the exchange tries once more on a new one if it fails at once. */
         private boolean reused;
         private boolean taken;
         private boolean closed;
 
-        private EarlyConnection(Connecting connecting, String scheme, String host, int port) {
+        private EarlyConnection(Connecting connecting, Server server) {
             this.connecting = connecting;
-            this.scheme = scheme;
-            this.host = host;
-            this.port = port;
+            this.server = server;
         }
 
         /** Makes this the kept connection {@code idle}: ready now, its socket closed by an abort like a new one's. */
@@ -773,9 +775,7 @@ public final class UpstreamHttp implements AutoCloseable {
             if (connecting == null || taken || closed) {
                 return false;
             }
-            Server other = Server.of(uri);
-            return scheme.equalsIgnoreCase(other.scheme()) && host.equalsIgnoreCase(other.host())
-                    && port == other.port();
+            return server.sameAs(Server.of(uri));
         }
 
         /**

@@ -9,8 +9,8 @@ import dev.anyclaude.testing.FakeUpstream.Gate;
 import dev.anyclaude.testing.FakeUpstream.Reply;
 import dev.anyclaude.testing.ManualClock;
 import dev.anyclaude.testing.OpenAiSse;
-import io.helidon.common.tls.Tls;
 import dev.anyclaude.testing.Started;
+import io.helidon.common.tls.Tls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

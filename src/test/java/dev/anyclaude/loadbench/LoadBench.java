@@ -10,6 +10,7 @@ import dev.anyclaude.openai.OpenAiFlavor;
 import dev.anyclaude.server.GatewayServer;
 import dev.anyclaude.testing.GatewayProcess;
 import dev.anyclaude.testing.Sse;
+import dev.anyclaude.testing.Started;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -332,7 +333,7 @@ public final class LoadBench {
              Gateway gateway = process ? Gateway.process(opts, upstream.baseUrl()) : Gateway.inProcess(upstream.baseUrl());
              Gateway other = opts.containsKey("compare") ? Gateway.process(withJar(opts, opts.get("compare")), upstream.baseUrl()) : null;
              HttpClient client = httpClient();
-             Closer forwarders = new Closer()) {
+             Started forwarders = new Started()) {
             LoadBench bench = new LoadBench(client, upstream.baseUrl(), "http://127.0.0.1:" + gateway.port());
             // compare=JAR: a second build's gateway in the same run, its rounds interleaved with the first's, so
             // that both see the same machine (whose speed drifts by tens of percent within minutes here)
@@ -347,8 +348,7 @@ public final class LoadBench {
             // floor=platform|virtual: the direct requests through a TCP forwarder (Forwarder) as well, the least
             // any extra hop costs on this machine
             for (String threads : opts.containsKey("floor") ? opts.get("floor").split(",") : new String[0]) {
-                Gateway forwarder = Gateway.forwarder(threads, upstream.baseUrl());
-                forwarders.add(forwarder);
+                Gateway forwarder = forwarders.add(Gateway.forwarder(threads, upstream.baseUrl()));
                 paths.add(new Through("forwarder (" + threads + " threads)", forwarder,
                         new LoadBench(client, "http://127.0.0.1:" + forwarder.port(), null), false));
             }
@@ -549,16 +549,6 @@ public final class LoadBench {
                     gateway.close();
                 }
             };
-        }
-    }
-
-    /** Closes the gateways added to it, last first. */
-    private static final class Closer extends ArrayList<Gateway> implements AutoCloseable {
-        @Override
-        public void close() throws InterruptedException {
-            for (Gateway gateway : reversed()) {
-                gateway.close();
-            }
         }
     }
 
