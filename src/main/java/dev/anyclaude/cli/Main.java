@@ -105,7 +105,7 @@ public final class Main implements Callable<Integer> {
             return commandLine(rc);
         }
         if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
-            return subcommandLine(rc, args[0]);
+            return literal(subcommandLine(rc, args[0]));
         }
         CommandLine lean = commandLine(rc, needed);
         Map<String, CommandLine.IHelpSectionRenderer> sections = lean.getHelpSectionMap();
@@ -113,7 +113,26 @@ public final class Main implements Callable<Integer> {
                 help -> help.createHeading("Commands:%n"));
         sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
                 help -> commandLine(rc).getHelp().commandList());
-        return lean;
+        return literal(lean);
+    }
+
+    /**
+     * {@code line} without picocli's variable expansion until it prints a usage error. picocli expands
+     * {@code ${...}} in an option's names, description and provided default each time it reads them, scanning
+     * the text once for each of its dozen kinds of variable; parsing and the rc-file defaults read the names
+     * of every option many times, in a JVM that has not compiled any of it yet: 20-40 ms of a start
+     * (docs/BENCHMARKS.md, fifteenth pass). Only help text holds variables here ({@code ${DEFAULT-VALUE}} in
+     * descriptions), and a tree made without help being asked for prints help only with a usage error, for
+     * which expansion is switched back on first.
+     */
+    static CommandLine literal(CommandLine line) {
+        line.setInterpolateVariables(false);
+        CommandLine.IParameterExceptionHandler usage = line.getParameterExceptionHandler();
+        line.setParameterExceptionHandler((error, args) -> {
+            line.setInterpolateVariables(true);
+            return usage.handleParseException(error, args);
+        });
+        return line;
     }
 
     /**

@@ -102,7 +102,8 @@ final class RcDefaults implements CommandLine.IDefaultValueProvider {
         }
         Loaded files = load(arg.command());
         Setting setting = files.settings.get(fieldName(option));
-        return setting == null ? null : text(setting.value);
+        boolean expanded = arg.command() == null || arg.command().interpolateVariables();
+        return setting == null ? null : text(setting.value, expanded);
     }
 
     /** The files read for the last command, lowest precedence first (empty before any was asked for). */
@@ -364,10 +365,11 @@ final class RcDefaults implements CommandLine.IDefaultValueProvider {
 
     /**
      * The value as picocli takes it from a provider: one string, an array joined with the list separator.
-     * Picocli expands {@code ${...}} in provided values (an unset variable becoming "null"); the file's
-     * values are meant literally, so {@code ${} is escaped as {@code $${}.
+     * Picocli expands {@code ${...}} in provided values (an unset variable becoming "null") and then reads
+     * {@code $$} as one {@code $}, when the command expands variables ({@code expanded}); the file's values
+     * are meant literally, so each {@code $} is then doubled.
      */
-    private static String text(JsonNode value) {
+    private static String text(JsonNode value, boolean expanded) {
         String text;
         if (value.isArray()) {
             List<String> items = new ArrayList<>();
@@ -376,7 +378,7 @@ final class RcDefaults implements CommandLine.IDefaultValueProvider {
         } else {
             text = value.asString();
         }
-        return text.replace("${", "$${");
+        return expanded ? text.replace("$", "$$") : text;
     }
 
     private static String abbreviate(String s) {

@@ -73,6 +73,23 @@ class MainTest {
     }
 
     @Test
+    void aTreeMadeWithoutHelpExpandsNoVariablesUntilItPrintsAUsageError() {
+        String[] args = {"serve", "--port", "x"};
+        CommandLine serve = Main.commandLine(rc(), args);
+        assertThat(serve.isInterpolateVariables()).isFalse();
+        assertThat(serve.getSubcommands().get("serve").isInterpolateVariables()).isFalse();
+        assertThat(Main.commandLine(rc(), new String[]{"--model", "m"}).isInterpolateVariables()).isFalse();
+        assertThat(Main.commandLine(rc(), new String[]{"serve", "--help"}).isInterpolateVariables()).isTrue();
+        StringWriter err = new StringWriter();
+        serve.setErr(new PrintWriter(err, true));
+
+        assertThat(serve.execute(args)).isEqualTo(CommandLine.ExitCode.USAGE);
+
+        assertThat(err.toString()).contains("Invalid value for option '--port'")
+                .containsPattern("\\(default:\\s+8082\\)").doesNotContain("${");
+    }
+
+    @Test
     void aSubcommandNamedFirstGetsATopCommandWithoutTheLaunchersOptions() {
         CommandLine serve = Main.commandLine(rc(), new String[]{"serve", "--base-url", "http://127.0.0.1:1/v1"});
         assertThat(serve.getCommandSpec().findOption("--base-url")).isNull();

@@ -242,6 +242,24 @@ class RcDefaultsTest {
     }
 
     @Test
+    void valuesAreLiteralWhetherOrNotTheCommandLineExpandsVariables() throws IOException {
+        // the whole tree (help) expands variables, the tree a start makes does not (Main.literal); a file's
+        // value comes out as written through either, dollars and all
+        String model = "m-${env:NO_SUCH_VARIABLE}-$$-$-${DEFAULT-VALUE}";
+        write(work, "{\"baseUrl\": \"http://127.0.0.1:1/v1\", \"model\": \"" + model + "\"}");
+        CommandLine whole = commandLine();
+        CommandLine start = Main.commandLine(new RcLocations(home, work), new String[]{"serve"});
+        assertThat(whole.isInterpolateVariables()).isTrue();
+        assertThat(start.isInterpolateVariables()).isFalse();
+
+        for (CommandLine cli : List.of(whole, start)) {
+            CommandLine.ParseResult parsed = cli.parseArgs("serve");
+            ServeCommand serve = (ServeCommand) parsed.subcommand().commandSpec().userObject();
+            assertThat(serve.gateway.toConfig(0).model()).isEqualTo(model);
+        }
+    }
+
+    @Test
     void commentsAndATrailingCommaAreAllowed() throws IOException {
         write(work, """
                 {
