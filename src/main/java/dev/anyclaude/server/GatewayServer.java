@@ -112,19 +112,18 @@ public final class GatewayServer implements AutoCloseable {
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /**
-     * Starts, on a background thread, the one-time set-up that every gateway needs whatever its configuration:
-     * Helidon's service registry and routing, Jackson, Micrometer, the tool-call formats. Called first thing by
-     * the command line, it runs on the second core while the arguments and the rc file are read, so that
-     * {@link #start} finds it done (class initialisation is once per JVM and safe to race).
+     * Starts, on a background thread, the one-time set-up of Helidon that every gateway needs to listen: its
+     * service registry and routing. Called first thing by the command line, it runs beside the parsing of the
+     * arguments and the rc file, so that {@link #start} finds it done (class initialisation is once per JVM and
+     * safe to race). What only requests need (Jackson, the request parser) is warmed up once the gateway
+     * listens ({@link #warmUpInBackground}): on two CPUs, where the JIT compilers already run beside the main
+     * thread, more work before listening only competed with it (docs/BENCHMARKS.md, fifteenth pass).
      */
     public static void prepareInBackground() {
         Thread.ofPlatform().daemon().name("gateway-prepare").start(() -> {
             try {
                 HelidonRegistry.install();
                 HttpRouting.builder().get("/", (req, res) -> res.send()).build();
-                new GatewayMetrics();
-                Json.bytes(RequestParser.parseMessages(WARM_UP_REQUEST).raw());
-                FormatRegistry.names();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("preparing the gateway in the background failed; start will do it: {}", e.toString());
             }
@@ -172,12 +171,12 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalArgumentException("cannot listen on " + config.host() + ":" + config.port()
                     + " (is the port in use, or the address not one of this machine's?)");
         }
-        warmUpInBackground(http, upstreams(config));
         GatewayServer gateway = new GatewayServer(server, http, heartbeats, config, watchdog, metrics, warmStart);
         LOG.info("anyclaude gateway listening on http://{}:{} -> {} ({}, models: {}; tool format {}); ready {} ms after the JVM started",
                 config.host(), server.port(), config.baseUrl(), config.protocol().name().toLowerCase(java.util.Locale.ROOT),
                 ModelMap.of(config).describe(), config.toolFormat(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        warmUpInBackground(http, upstreams(config));
         return gateway;
     }
 
@@ -190,7 +189,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * The estimator loads its BPE vocabulary on first use (~0.5 s), and the upstream client's TLS set-up (for an
-     * https upstream) takes ~0.1 s: both once the gateway listens, in the background, not on the first request. On one
+     * https upstream) takes ~0.1 s; Jackson and the request parser initialise on their first request: all once the
+     * gateway listens (and has said so), in the background, not on the first request. On one
      * platform thread: requests run on virtual threads, whose carriers are as many as the CPUs, and a virtual
      * thread busy with CPU work keeps its carrier until it blocks; two warm-ups on virtual threads held both
      * carriers of a 2-CPU machine and the first request to a new gateway waited 130-240 ms for one
@@ -200,6 +200,7 @@ public final class GatewayServer implements AutoCloseable {
     private static void warmUpInBackground(UpstreamHttp http, List<String> upstreams) {
         Thread.ofPlatform().daemon().name("gateway-warm-up").start(() -> {
             try {
+                Json.bytes(RequestParser.parseMessages(WARM_UP_REQUEST).raw());
                 TokenEstimator.estimate(RequestParser.parseCountTokens(WARM_UP_REQUEST));
                 http.prepare(upstreams);
             } catch (RuntimeException | LinkageError e) {
