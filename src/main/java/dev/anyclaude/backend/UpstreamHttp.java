@@ -250,7 +250,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 .readTimeout(headersTimeout)
                 .followRedirects(false)
                 // TLS is set per https exchange (see tls): made here, its set-up would be paid by every gateway
-                .tls(NO_TLS)
+                .tls(NoTls.NONE)
                 // a body is sent at once: no round trip to ask a local server whether it wants it
                 .sendExpectContinue(false)
                 .proxy(proxy)
@@ -274,7 +274,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .readTimeout(headersTimeout)
                 .proxy(Proxy.noProxy())
-                .tls(NO_TLS)
+                .tls(NoTls.NONE)
                 .socketOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .connectionListener(TELLS_THE_EXCHANGE)
                 .build();
@@ -648,8 +648,14 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     }
 
-    /** The clients' own TLS: none (an early connection is only made to a plain-HTTP upstream; https sets its own). */
-    private static final Tls NO_TLS = Tls.builder().enabled(false).build();
+    /**
+     * The clients' own TLS: none (an early connection is only made to a plain-HTTP upstream; https sets its own).
+     * In a holder: Helidon's builders take ~10 ms of a JVM that has just started, which a gateway's start need
+     * not wait for (its clients are made once it listens).
+     */
+    private static final class NoTls {
+        static final Tls NONE = Tls.builder().enabled(false).build();
+    }
     private static final List<String> HTTP1 = List.of("http/1.1");
 
     /**
@@ -685,7 +691,7 @@ public final class UpstreamHttp implements AutoCloseable {
             early.reuse(idle);
             return early;
         }
-        ConnectionKey key = ConnectionKey.create(target.scheme(), target.host(), target.port(), NO_TLS,
+        ConnectionKey key = ConnectionKey.create(target.scheme(), target.host(), target.port(), NoTls.NONE,
                 web.prototype().dnsResolver(), web.prototype().dnsAddressLookup(), Proxy.noProxy());
         Connecting connecting = early.connecting;
         Thread.ofVirtual().name("upstream-connect").start(() -> {
