@@ -117,20 +117,19 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * {@code line} without picocli's variable expansion until it prints a usage error. picocli expands
-     * {@code ${...}} in an option's names, description and provided default each time it reads them, scanning
-     * the text once for each of its dozen kinds of variable; parsing and the rc-file defaults read the names
-     * of every option many times, in a JVM that has not compiled any of it yet: 20-40 ms of a start
-     * (docs/BENCHMARKS.md, fifteenth pass). Only help text holds variables here ({@code ${DEFAULT-VALUE}} in
-     * descriptions), and a tree made without help being asked for prints help only with a usage error, for
-     * which expansion is switched back on first.
+     * {@code line} without picocli's variable expansion until it prints help. picocli expands {@code ${...}} in
+     * an option's names, description and provided default each time it reads them, scanning the text once for
+     * each of its dozen kinds of variable; parsing and the rc-file defaults read the names of every option many
+     * times, in a JVM that has not compiled any of it yet: 20-40 ms of a start (docs/BENCHMARKS.md, fifteenth
+     * pass). Only help text holds variables here ({@code ${DEFAULT-VALUE}} in descriptions), so expansion is
+     * switched back on as the help is made: for a usage error, or a help flag this tree was made without
+     * noticing ({@code -Vh}).
      */
     static CommandLine literal(CommandLine line) {
         line.setInterpolateVariables(false);
-        CommandLine.IParameterExceptionHandler usage = line.getParameterExceptionHandler();
-        line.setParameterExceptionHandler((error, args) -> {
+        line.setHelpFactory((spec, colors) -> {
             line.setInterpolateVariables(true);
-            return usage.handleParseException(error, args);
+            return new CommandLine.Help(spec, colors);
         });
         return line;
     }

@@ -90,6 +90,30 @@ class MainTest {
     }
 
     @Test
+    void onlyHelpSwitchesExpansionBackOn() {
+        CommandLine cli = Main.commandLine(rc(), new String[]{"serve", "-V"});
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+
+        assertThat(cli.execute("serve", "-V")).isZero();
+
+        assertThat(cli.getSubcommands().get("serve").isInterpolateVariables()).isFalse();
+    }
+
+    @Test
+    void helpAskedInAClusterOfShortOptionsShowsTheDefaultsToo() {
+        for (String[] args : new String[][]{{"serve", "-Vh"}, {"-Vh"}}) {
+            CommandLine cli = Main.commandLine(rc(), args);
+            StringWriter out = new StringWriter();
+            cli.setOut(new PrintWriter(out, true));
+
+            assertThat(cli.execute(args)).as(String.join(" ", args)).isZero();
+
+            assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: anyclaude")
+                    .containsPattern("\\(default:\\s+127\\.0\\.0\\.1\\)").doesNotContain("${");
+        }
+    }
+
+    @Test
     void aSubcommandNamedFirstGetsATopCommandWithoutTheLaunchersOptions() {
         CommandLine serve = Main.commandLine(rc(), new String[]{"serve", "--base-url", "http://127.0.0.1:1/v1"});
         assertThat(serve.getCommandSpec().findOption("--base-url")).isNull();
