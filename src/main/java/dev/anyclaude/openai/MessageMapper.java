@@ -11,6 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Anthropic {@code system} + {@code messages} as a Chat Completions {@code messages} array. */
 final class MessageMapper {
@@ -72,7 +73,7 @@ final class MessageMapper {
     }
 
     /** {@code join}'s string, the same instance for the same text instances (see {@link #JOINED}). */
-    private static String joined(Object kind, List<String> texts, java.util.function.Supplier<String> join) {
+    private static String joined(Object kind, List<String> texts, Supplier<String> join) {
         long chars = 0;
         Object[] key = new Object[texts.size() + 1];
         key[0] = kind;

@@ -51,8 +51,8 @@ public final class BenchUpstream implements AutoCloseable {
 
     private final ServerSocket server;
     private final Thread acceptor;
-    private volatile int tokens;
-    private volatile double tokensPerSecond;
+    /** What a reply is made of: read once per reply, changed whole between phases ({@link #shape}). */
+    private volatile Shape shape;
     private final long prefillNanosPerToken;
     private final List<byte[]> slots = new ArrayList<>(); // most recently used last
     private final ConcurrentLinkedQueue<Served> served = new ConcurrentLinkedQueue<>();
@@ -62,8 +62,7 @@ public final class BenchUpstream implements AutoCloseable {
     private volatile boolean closed;
 
     private BenchUpstream(int tokens, double tokensPerSecond, long prefillNanosPerToken) throws IOException {
-        this.tokens = tokens;
-        this.tokensPerSecond = tokensPerSecond;
+        this.shape = new Shape(tokens, tokensPerSecond);
         this.prefillNanosPerToken = prefillNanosPerToken;
         this.server = new ServerSocket(0, 8192, InetAddress.getLoopbackAddress());
         this.acceptor = Thread.ofPlatform().daemon().name("bench-upstream-accept").start(this::accept);
@@ -80,8 +79,10 @@ public final class BenchUpstream implements AutoCloseable {
 
     /** Replies from now on have {@code tokens} chunks at {@code tokensPerSecond} (a warm-up of short streams). */
     public void shape(int tokens, double tokensPerSecond) {
-        this.tokens = tokens;
-        this.tokensPerSecond = tokensPerSecond;
+        shape = new Shape(tokens, tokensPerSecond);
+    }
+
+    private record Shape(int tokens, double tokensPerSecond) {
     }
 
     public String baseUrl() {
@@ -205,8 +206,9 @@ public final class BenchUpstream implements AutoCloseable {
     }
 
     private void stream(byte[] body, OutputStream out) throws IOException {
-        int tokens = this.tokens;
-        double tokensPerSecond = this.tokensPerSecond;
+        Shape shape = this.shape;
+        int tokens = shape.tokens();
+        double tokensPerSecond = shape.tokensPerSecond();
         byte[] prompt = render(Json.parse(body));
         long promptTokens = (prompt.length + 3) / 4;
         long cachedTokens = Math.min(promptTokens, remember(prompt) / 4);
